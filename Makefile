@@ -1,0 +1,56 @@
+# Every target reads its settings from the environment; these are only defaults.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MOVIES_DATA ?=
+REDIS_URL ?=
+API_HOST ?= 127.0.0.1
+API_PORT ?= 8000
+HYBRID_DATA ?= ../shared/data/movies-hybrid
+PYTEST_ARGS ?=
+export MOVIES_DATA REDIS_URL API_HOST API_PORT
+
+.PHONY: install run etl test lint format bench eval eda clean lock
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/lock.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --no-header -o requirements/lock.txt
+
+run: install
+	$(PY) -m cartelera_run
+
+etl: install
+	$(PY) -m etl
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks
+
+eval: install
+	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks.recommender_quality
+
+eda: install
+	$(PY) -m etl.eda
+
+clean:
+	rm -rf var reports/eda .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""Job names the API enqueues by and the deterministic job ids that deduplicate them."""
+
+from __future__ import annotations
+
+import uuid
+
+RECOMMEND = "recommend"
+REFRESH_DATASET = "refresh_dataset"
+QUEUE_NAME = "arq:queue"
+
+
+def recommend_job_id(version: str, movie_id: int) -> str:
+    """Identical requests against one dataset version share one computation."""
+    return f"recommend:{version}:{movie_id}"
+
+
+def refresh_job_id(source_fingerprint: str, *, force: bool = False) -> str:
+    """Two triggers for the same source share one refresh; a forced one gets an id of its own,
+    because arq refuses an id whose result it still keeps."""
+    if force:
+        return f"refresh:{source_fingerprint}:force:{uuid.uuid4().hex[:12]}"
+    return f"refresh:{source_fingerprint}"

@@ -1,0 +1,109 @@
+"""Every Redis key, TTL and the dataset version scheme, in one place.
+
+All keys carry the `{cartelera}` hash tag so that they live in one cluster slot: the Lua
+lookups that read the current version and its data in one step need that on a Redis Cluster.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+PREFIX = "{cartelera}"
+
+# The pointer readers follow; switching it is the one atomic step of a publish.
+CURRENT_VERSION = f"{PREFIX}:current"
+# Serialises publishers so two refreshes never interleave their writes.
+PUBLISH_LOCK = f"{PREFIX}:publish-lock"
+PUBLISH_LOCK_TTL_SECONDS = 30 * 60
+
+# The previous version keeps answering for this long after a switch, so a reader that
+# resolved the old pointer a moment ago still finds complete data.
+OLD_VERSION_GRACE_SECONDS = 60
+
+# Progress of admin jobs (refreshes), read by GET /admin/jobs/{job_id}.
+JOB_PROGRESS_TTL_SECONDS = 24 * 3600
+
+# Hash fields of a version's model key.
+MODEL_MATRIX_FIELD = "matrix"
+MODEL_IDS_FIELD = "ids"
+MODEL_GROUPS_FIELD = "groups"
+
+
+def new_version(source_digest: str, now: datetime | None = None) -> str:
+    """A version id that sorts by build time and names its source: `20261126T160000Z-ab12cd34`."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%S%fZ}-{source_digest[:8]}"
+
+
+def version_prefix(version: str) -> str:
+    return f"{PREFIX}:v:{version}"
+
+
+def version_pattern(version: str) -> str:
+    """SCAN pattern matching every key of one version."""
+    return f"{version_prefix(version)}:*"
+
+
+def meta(version: str) -> str:
+    """Hash: version, source_digest, created_at, counts (see etl.publish)."""
+    return f"{version_prefix(version)}:meta"
+
+
+def months(version: str) -> str:
+    """Hash: month number "1".."12" -> number of movies released that month."""
+    return f"{version_prefix(version)}:months"
+
+
+def weekdays(version: str) -> str:
+    """Hash: weekday "0" (lunes) .. "6" (domingo) -> number of movies released that day."""
+    return f"{version_prefix(version)}:weekdays"
+
+
+def movies(version: str) -> str:
+    """Hash: movie id -> `shared.schemas.Movie` JSON."""
+    return f"{version_prefix(version)}:movies"
+
+
+def titles(version: str) -> str:
+    """Hash: `shared.text.title_key` -> JSON list of `Movie`, most votes first."""
+    return f"{version_prefix(version)}:titles"
+
+
+def actors(version: str) -> str:
+    """Hash: `shared.text.name_key` -> JSON list of `ActorStats`, most films first."""
+    return f"{version_prefix(version)}:actors"
+
+
+def directors(version: str) -> str:
+    """Hash: `shared.text.name_key` -> JSON list of `DirectorStats`, most films first."""
+    return f"{version_prefix(version)}:directors"
+
+
+def title_catalog(version: str) -> str:
+    """String: JSON list of `[id, title, year, votes]` for every movie (fuzzy suggestions)."""
+    return f"{version_prefix(version)}:catalog:titles"
+
+
+def actor_catalog(version: str) -> str:
+    """String: JSON list of `[name, films]`, one per distinct actor name (suggestions)."""
+    return f"{version_prefix(version)}:catalog:actors"
+
+
+def director_catalog(version: str) -> str:
+    """String: JSON list of `[name, films]`, one per distinct director name (suggestions)."""
+    return f"{version_prefix(version)}:catalog:directors"
+
+
+def model(version: str) -> str:
+    """Hash: the recommender fitted for this version (`MODEL_*_FIELD` fields, bytes)."""
+    return f"{version_prefix(version)}:model"
+
+
+def recommendations(version: str) -> str:
+    """Hash: movie id -> `RecommendationResult` JSON, the worker's cache for this version."""
+    return f"{version_prefix(version)}:recs"
+
+
+def job_progress(job_id: str) -> str:
+    """Hash: `progreso` (0-100), `detalle` (Spanish), `estado` of an admin job."""
+    return f"{PREFIX}:job:{job_id}"

