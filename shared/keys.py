@@ -15,6 +15,10 @@ CURRENT_VERSION = f"{PREFIX}:current"
 # Serialises publishers so two refreshes never interleave their writes.
 PUBLISH_LOCK = f"{PREFIX}:publish-lock"
 PUBLISH_LOCK_TTL_SECONDS = 30 * 60
+# Held by the worker for a whole refresh (check source, ETL, publish, warm), so two refreshes
+# never interleave; renewed while the refresh runs, so a dead worker frees it within the TTL.
+REFRESH_LOCK = f"{PREFIX}:refresh-lock"
+REFRESH_LOCK_TTL_SECONDS = 60
 
 # The previous version keeps answering for this long after a switch, so a reader that
 # resolved the old pointer a moment ago still finds complete data.
@@ -27,6 +31,9 @@ JOB_PROGRESS_TTL_SECONDS = 24 * 3600
 MODEL_MATRIX_FIELD = "matrix"
 MODEL_IDS_FIELD = "ids"
 MODEL_GROUPS_FIELD = "groups"
+# Optional: popularity prior per row (npy float32) and ranking parameters (JSON).
+MODEL_PRIOR_FIELD = "prior"
+MODEL_PARAMS_FIELD = "params"
 
 
 def new_version(source_digest: str, now: datetime | None = None) -> str:
