@@ -161,14 +161,14 @@ def feature_matrix(
     text_block: Callable[[pd.DataFrame], sparse.csr_matrix] = _text_block,
 ) -> sparse.csr_matrix:
     """The stacked, weighted, row-normalised float32 matrix (one row per movie)."""
-    blocks: list[sparse.csr_matrix] = []
     w = weights.as_dict()
+    raw: list[tuple[str, sparse.csr_matrix]] = []
     if w["text"] > 0:
-        blocks.append(normalize(text_block(movies), norm="l2") * w["text"])
-    meta = metadata_tokens(movies, cast, directors)
-    for name, tokens in meta.items():
-        if w[name] > 0:
-            blocks.append(normalize(_token_block(tokens), norm="l2") * w[name])
+        raw.append(("text", text_block(movies)))
+    raw += [(name, _token_block(tokens)) for name, tokens in metadata_tokens(movies, cast, directors).items()]
+    blocks = [normalize(m, norm="l2") * w[name] for name, m in raw if w[name] > 0 and m.shape[1] > 0]
+    if not blocks:
+        return sparse.csr_matrix((len(movies), 1), dtype=np.float32)
     stacked = sparse.hstack(blocks, format="csr", dtype=np.float32)
     result: sparse.csr_matrix = normalize(stacked, norm="l2", copy=False).astype(np.float32)
     result.eliminate_zeros()

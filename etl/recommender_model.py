@@ -87,11 +87,10 @@ class RecommenderModel:
     def similarities(self, row: int) -> npt.NDArray[np.float32]:
         """Cosine between one row and every row of the catalogue (a dense vector of length N)."""
         postings: sparse.csr_matrix = self.__dict__["_postings"]
-        query = self.matrix[row]
-        scores = np.zeros(len(self.ids), dtype=np.float32)
-        product = (query @ postings).tocsr()
-        scores[product.indices] = product.data
-        return scores
+        start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+        # Only the postings of the query's own terms, combined with their weights in one pass.
+        touched = postings[self.matrix.indices[start:end]]
+        return np.asarray(touched.T @ self.matrix.data[start:end], dtype=np.float32).ravel()
 
     def top_k(
         self,

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
         "telegram_bot_token",
         "telegram_api_base_url",
         "bot_webhook_url",
+        "refresh_cron_minute",
+        "refresh_cron_hour",
         mode="before",
     )
     @classmethod

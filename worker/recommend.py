@@ -1,0 +1,83 @@
+"""The `recommend` job: the 5 most similar films of the whole catalogue, cached per dataset version."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from shared import keys
+from shared.schemas import Movie, RecommendationResult, SimilarMovie
+from worker.state import state_of
+
+logger = logging.getLogger(__name__)
+
+RECOMMENDATIONS = 5
+
+# Writes the answer only while the version still exists, and gives it the version's own expiry:
+# an answer computed for a version that was just replaced must not outlive that version's data.
+_CACHE_ANSWER = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1
+"""
+
+
+class UnknownMovieError(LookupError):
+    """The movie id is not in this dataset version."""
+
+    def __init__(self, version: str, movie_id: object) -> None:
+        super().__init__(f"La película con id {movie_id} no está en la versión del catálogo {version!r}.")
+        self.version = version
+        self.movie_id = movie_id
+
+
+async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[str, Any]:
+    """arq job: compute, cache in `keys.recommendations(version)` and return a RecommendationResult."""
+    state = state_of(ctx)
+    started = time.perf_counter()
+    try:
+        movie_id = int(movie_id)
+    except (TypeError, ValueError):
+        raise UnknownMovieError(version, movie_id) from None
+    model = await state.models.get(version)
+    if movie_id not in model:
+        raise UnknownMovieError(version, movie_id)
+    loop = asyncio.get_running_loop()
+    neighbours = await loop.run_in_executor(state.executor, model.top_k, movie_id, RECOMMENDATIONS)
+    wanted = [movie_id, *(other for other, _ in neighbours)]
+    raw = await state.client.hmget(keys.movies(version), [str(m) for m in wanted])  # type: ignore[misc]
+    if raw[0] is None:
+        raise UnknownMovieError(version, movie_id)
+    seed = Movie.model_validate_json(raw[0])
+    detail: list[SimilarMovie] = []
+    for (_, score), payload in zip(neighbours, raw[1:], strict=True):
+        if payload is not None:
+            movie = Movie.model_validate_json(payload)
+            detail.append(SimilarMovie(id=movie.id, titulo=movie.titulo, anio=movie.anio, similitud=score))
+    result = RecommendationResult(
+        version=version,
+        id=seed.id,
+        titulo=seed.titulo,
+        anio=seed.anio,
+        recomendaciones=[s.titulo for s in detail],
+        detalle=detail,
+    )
+    cache = state.client.register_script(_CACHE_ANSWER)
+    stored = await cache(
+        keys=[keys.meta(version), keys.recommendations(version)],
+        args=[str(movie_id), result.model_dump_json()],
+    )
+    if not stored:
+        logger.info("version %s expired while computing %d: answer not cached", version, movie_id)
+    logger.info(
+        "recommend %s:%d -> %s in %.1f ms",
+        version,
+        movie_id,
+        [s.id for s in detail],
+        (time.perf_counter() - started) * 1000,
+    )
+    return result.model_dump()

@@ -1,0 +1,182 @@
+"""The `refresh_dataset` job: rebuild from the configured source in a child process, switch, warm up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError
+
+from shared import keys
+from shared.source import SourceError, content_digest, locate
+from worker import progress, refresh_child
+from worker.state import WorkerState, state_of
+
+logger = logging.getLogger(__name__)
+
+# How long a refresh waits for another one to finish before giving up.
+LOCK_WAIT_SECONDS = 45 * 60
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RefreshError(RuntimeError):
+    """A refresh that could not complete; the message is the Spanish sentence the admin reads."""
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@contextlib.asynccontextmanager
+async def refresh_lock(client: aioredis.Redis, ttl: float, wait: float) -> AsyncIterator[Lock]:
+    """Hold `keys.REFRESH_LOCK` for the whole refresh, renewing it so it never lapses mid-run;
+    a worker that dies stops renewing, and the lock frees itself within `ttl`."""
+    lock = Lock(client, keys.REFRESH_LOCK, timeout=ttl, sleep=0.2, blocking_timeout=wait, thread_local=False)
+    if not await lock.acquire():
+        raise RefreshError("Otra actualización del catálogo sigue en curso; inténtalo más tarde.")
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(ttl / 3)
+            await lock.reacquire()
+
+    renewer = asyncio.create_task(renew())
+    try:
+        yield lock
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, LockError):
+            await renewer
+        with contextlib.suppress(LockError):
+            await lock.release()
+
+
+async def _current(client: aioredis.Redis) -> tuple[str | None, str | None]:
+    """The published version and the digest of the source it was built from."""
+    version = _text(await client.get(keys.CURRENT_VERSION))
+    if version is None:
+        return None, None
+    digest = await client.hget(keys.meta(version), "source_digest")  # type: ignore[misc]
+    return version, _text(digest)
+
+
+async def _run_etl(state: WorkerState, job_id: str) -> str:
+    """Run the ETL child; relay its progress; return the version it published."""
+    env = dict(os.environ)
+    env["REDIS_URL"] = state.redis_url
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH")) if p)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "worker.refresh_child",
+        "--source",
+        str(state.settings.movies_data),
+        "--data-dir",
+        str(state.settings.data_dir),
+        stdout=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    logger.info("refresh %s: ETL child started (pid %d)", job_id, child.pid)
+    version: str | None = None
+    try:
+        assert child.stdout is not None
+        async for raw in child.stdout:
+            line = raw.decode(errors="replace").strip()
+            tag, _, rest = line.partition(" ")
+            if tag == refresh_child.PROGRESS:
+                percent, _, sentence = rest.partition(" ")
+                with contextlib.suppress(ValueError):
+                    await progress.report(state.client, job_id, progress.IN_PROGRESS, int(percent), sentence)
+            elif tag == refresh_child.VERSION:
+                version = rest.strip()
+        code = await child.wait()
+    finally:
+        if child.returncode is None:
+            # Cancelled (job timeout or abort): the child must not publish behind our back.
+            child.kill()
+            await child.wait()
+    if code != 0 or not version:
+        raise RefreshError(f"El ETL terminó con un error (código {code}); la versión anterior sigue activa.")
+    return version
+
+
+async def _expire_version(client: aioredis.Redis, version: str, seconds: int) -> None:
+    """Make sure every key of a replaced version expires (publish normally did it already)."""
+    async for key in client.scan_iter(match=keys.version_pattern(version), count=500):
+        if await client.ttl(key) == -1:
+            await client.expire(key, seconds)
+
+
+async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[str, Any]:
+    """arq job: refresh the dataset from `settings.movies_data`; a no-op when the source is unchanged."""
+    state = state_of(ctx)
+    job_id = str(ctx.get("job_id", "refresh"))
+    client = state.client
+    report = progress.report
+    await report(
+        client, job_id, progress.IN_PROGRESS, 1, "Esperando a que termine cualquier otra actualización."
+    )
+    try:
+        async with refresh_lock(client, keys.REFRESH_LOCK_TTL_SECONDS, LOCK_WAIT_SECONDS):
+            await report(
+                client, job_id, progress.IN_PROGRESS, 5, "Comprobando si los archivos de origen cambiaron."
+            )
+            try:
+                raw = locate(state.settings.movies_data)
+            except SourceError as exc:
+                raise RefreshError(f"No se encontraron los archivos de origen: {exc}") from exc
+            loop = asyncio.get_running_loop()
+            digest = await loop.run_in_executor(state.executor, content_digest, raw)
+            previous, previous_digest = await _current(client)
+            if previous is not None and previous_digest == digest and not force:
+                sentence = f"Sin cambios: la fuente es la de la versión {previous}; no se publicó nada."
+                await report(client, job_id, progress.COMPLETE, 100, sentence)
+                return {
+                    "estado": "sin_cambios",
+                    "version": previous,
+                    "anterior": previous,
+                    "detalle": sentence,
+                }
+            await report(
+                client, job_id, progress.IN_PROGRESS, 10, "Construyendo la versión nueva del catálogo."
+            )
+            version = await _run_etl(state, job_id)
+            await report(
+                client, job_id, progress.IN_PROGRESS, 90, "Cargando el modelo de recomendaciones nuevo."
+            )
+            await state.models.get(version)
+            if previous is not None and previous != version:
+                await _expire_version(client, previous, keys.OLD_VERSION_GRACE_SECONDS)
+                # Requests that resolved the old pointer just before the switch may still ask for
+                # the old version during the grace period; after it, its data is gone anyway.
+                loop.call_later(keys.OLD_VERSION_GRACE_SECONDS, state.models.drop, previous)
+    except asyncio.CancelledError:
+        await report(
+            client,
+            job_id,
+            progress.FAILED,
+            100,
+            "La actualización se canceló; la versión anterior sigue activa.",
+        )
+        raise
+    except RefreshError as exc:
+        await report(client, job_id, progress.FAILED, 100, str(exc))
+        raise
+    except Exception as exc:
+        await report(
+            client, job_id, progress.FAILED, 100, "La actualización falló; la versión anterior sigue activa."
+        )
+        raise RefreshError("La actualización falló; la versión anterior sigue activa.") from exc
+    sentence = f"Versión {version} publicada"
+    if previous is not None:
+        sentence += f"; la anterior ({previous}) deja de servirse en {keys.OLD_VERSION_GRACE_SECONDS} s"
+    await report(client, job_id, progress.COMPLETE, 100, sentence + ".")
+    return {"estado": "actualizado", "version": version, "anterior": previous, "detalle": sentence + "."}
