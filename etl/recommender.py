@@ -92,10 +92,10 @@ def movie_documents(movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.Data
     rows: list[list[Any]] = [movies[c].tolist() for c in columns]
     for movie_id, overview, tagline, genres, collection in zip(*rows, strict=True):
         parts = [
-            str(overview or ""),
-            str(tagline or ""),
+            overview if isinstance(overview, str) else "",
+            tagline if isinstance(tagline, str) else "",
             _tokens(list(genres) if genres is not None else [], "gen"),
-            _tokens([collection] * 3 if collection else [], "col"),
+            _tokens([collection] * 3 if isinstance(collection, str) and collection else [], "col"),
             _tokens(directing.get(movie_id, []) * 2, "dir"),
             _tokens(top_cast.get(movie_id, []), "cast"),
         ]
