@@ -12,6 +12,7 @@ from arq.worker import async_check_health, run_worker
 
 from shared import jobs
 from shared.embedded_redis import resolve_redis_url
+from shared.logging_setup import configure_logging
 from shared.redis_client import arq_redis_settings
 from shared.settings import Settings
 from worker.settings import worker_options
@@ -22,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="health check: exit 0 if a worker is alive")
     parser.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     settings = Settings()
     if args.check:
         if not settings.redis_url:

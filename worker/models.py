@@ -23,6 +23,10 @@ class UnknownVersionError(LookupError):
         super().__init__(f"La versión del catálogo {version!r} no existe o ya expiró.")
         self.version = version
 
+    def __reduce__(self) -> tuple[type[LookupError], tuple[str]]:
+        # Results cross to the API pickled: arrive as a plain LookupError, importable anywhere.
+        return (LookupError, (str(self),))
+
 
 class ModelCache:
     """At most `capacity` versions in memory: the current one and, right after a switch, the

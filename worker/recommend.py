@@ -34,6 +34,10 @@ class UnknownMovieError(LookupError):
         self.version = version
         self.movie_id = movie_id
 
+    def __reduce__(self) -> tuple[type[LookupError], tuple[str]]:
+        # Results cross to the API pickled: arrive as a plain LookupError, importable anywhere.
+        return (LookupError, (str(self),))
+
 
 async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[str, Any]:
     """arq job: compute, cache in `keys.recommendations(version)` and return a RecommendationResult."""

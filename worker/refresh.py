@@ -30,6 +30,9 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 class RefreshError(RuntimeError):
     """A refresh that could not complete; the message is the Spanish sentence the admin reads."""
 
+    def __reduce__(self) -> tuple[type[RuntimeError], tuple[str]]:
+        return (RuntimeError, (str(self),))
+
 
 def _text(value: bytes | str | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import redis
 
+from shared.logging_setup import configure_logging
+
 logger = logging.getLogger(__name__)
 
 PROGRESS = "@progress"
@@ -33,25 +35,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     url = os.environ.get("REDIS_URL")
     if not url:
         logger.error("REDIS_URL is required")
         return 2
 
-    from etl.pipeline import build_dataset
+    from etl.pipeline import STEPS, build_dataset
+    from etl.progress import Progress
     from etl.publish import publish
 
-    _emit(PROGRESS, 15, "Leyendo, limpiando y transformando los archivos de origen.")
-    build = build_dataset(args.source, args.data_dir)
-    _emit(PROGRESS, 70, "Publicando la versión nueva en Redis.")
+    def step(percent: int, detail: str) -> None:
+        # The ETL's own steps fill 10-90 % of the job; the worker reports the rest.
+        _emit(PROGRESS, 10 + round(percent * 0.8), f"ETL: {detail}.")
+
+    progress = Progress(STEPS, step)
+    build = build_dataset(args.source, args.data_dir, progress=progress)
+    progress.start(STEPS[-1])
     client = redis.Redis.from_url(url)
     try:
         version = publish(client, build)
     finally:
         client.close()
+    progress.finish()
     _emit(VERSION, version)
     return 0
 
