@@ -43,7 +43,15 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
     options: dict[str, Any] = {
         "functions": [
             func(recommend, name=jobs.RECOMMEND, timeout=RECOMMEND_TIMEOUT_SECONDS, max_tries=3),
-            func(refresh_dataset, name=jobs.REFRESH_DATASET, timeout=REFRESH_TIMEOUT_SECONDS, max_tries=2),
+            # No result kept: the outcome lives in the progress hash (24 h), and the job id is
+            # free again at once, so a retry after a failure is not refused as a duplicate.
+            func(
+                refresh_dataset,
+                name=jobs.REFRESH_DATASET,
+                timeout=REFRESH_TIMEOUT_SECONDS,
+                max_tries=2,
+                keep_result=0,
+            ),
         ],
         "cron_jobs": cron_jobs,
         "on_startup": startup,
