@@ -1,0 +1,54 @@
+"""The gateway's long-lived clients, opened when the app starts and closed when it stops."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from arq.connections import ArqRedis
+
+from api.observability import Metrics
+from api.services.dataset import DatasetReader
+from api.services.suggestions import CatalogCache
+from shared.embedded_redis import EmbeddedRedis, resolve_redis_url
+from shared.jobs import QUEUE_NAME
+from shared.redis_client import async_redis
+from shared.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What every request may use; yielded as lifespan state, so nothing lives in module globals."""
+
+    settings: Settings
+    redis: aioredis.Redis
+    queue: ArqRedis
+    dataset: DatasetReader
+    catalogs: CatalogCache
+    metrics: Metrics
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[Resources]:
+    """Connects lazily: the app starts even while Redis is down, answers 503, and recovers by itself."""
+    server: EmbeddedRedis | None = None
+    if settings.redis_url is None:
+        url, server = await asyncio.to_thread(resolve_redis_url, None, settings.data_dir)
+    else:
+        url = settings.redis_url
+    client = async_redis(url)
+    # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
+    queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME)
+    reader = DatasetReader(client)
+    try:
+        yield Resources(settings, client, queue, reader, CatalogCache(reader), metrics)
+    finally:
+        await client.aclose(close_connection_pool=True)
+        if server is not None:
+            await asyncio.to_thread(server.stop)

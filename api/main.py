@@ -1,0 +1,49 @@
+"""The ASGI app: `create_app(settings)` wires routers, middleware and error handlers; `app` is the default."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.lifespan import open_resources
+from api.observability import Metrics, RequestContextMiddleware
+from api.responses import JsonResponse
+from api.routes import admin, calendar, health, people, recommendations, titles
+from shared.settings import Settings
+
+DESCRIPTION = (
+    "Preguntas sobre el catálogo de películas y recomendaciones por contenido. Todas las respuestas "
+    "traen `mensaje`, una oración en español; los errores comparten la forma "
+    '`{"error": "<código>", "detail": "<explicación>"}`.'
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        async with open_resources(settings, metrics) as resources:
+            yield {"resources": resources}
+
+    app = FastAPI(
+        title="Cartelera API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=JsonResponse,
+    )
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    for module in (calendar, titles, people, recommendations, admin, health):
+        app.include_router(module.router)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    return app
+
+
+app = create_app()

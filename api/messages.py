@@ -1,0 +1,177 @@
+"""Every sentence a person reads in an answer or an error, in one place (Spanish)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MIN_VOTES = 2000
+
+
+def integer(value: int) -> str:
+    """`45346` -> `45.346`: Spanish thousands separator."""
+    return f"{value:,}".replace(",", ".")
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """`1234.5` -> `1.234,50`: Spanish separators."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _enumeration(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " y " + items[-1]
+
+
+def month_count(count: int, month: str) -> str:
+    return f"{integer(count)} cantidad de películas fueron estrenadas en el mes de {month}"
+
+
+def weekday_count(count: int, weekday: str) -> str:
+    return f"{integer(count)} cantidad de películas fueron estrenadas en los días {weekday}"
+
+
+def score(title: str, year: int, popularity: float) -> str:
+    return (
+        f"La película {title} fue estrenada en el año {year} "
+        f"con un score/popularidad de {decimal(popularity)}"
+    )
+
+
+def votes(title: str, year: int, count: int, average: float) -> str:
+    return (
+        f"La película {title} fue estrenada en el año {year}. La misma cuenta con un total de "
+        f"{integer(count)} valoraciones, con un promedio de {decimal(average)}"
+    )
+
+
+def votes_below_minimum(title: str, year: int) -> str:
+    return (
+        f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
+        f"menos {integer(MIN_VOTES)} valoraciones, por lo que no se informan sus votos ni su promedio"
+    )
+
+
+def actor(name: str, films: int, total: float, average: float) -> str:
+    return (
+        f"El actor {name} ha participado de {integer(films)} cantidad de filmaciones, el mismo ha "
+        f"conseguido un retorno de {decimal(total)} con un promedio de {decimal(average)} por filmación"
+    )
+
+
+def director(name: str, films: int, total: float) -> str:
+    noun = "película" if films == 1 else "películas"
+    return f"El director {name} ha dirigido {integer(films)} {noun}, con un retorno total de {decimal(total)}"
+
+
+def recommendation(title: str, year: int, titles: Sequence[str]) -> str:
+    return f"Si te gustó {title} ({year}), te recomiendo: {_enumeration(list(titles))}"
+
+
+def recommendation_pending() -> str:
+    return "Estoy calculando las recomendaciones; volvé a preguntar en unos segundos"
+
+
+# Errors -------------------------------------------------------------------------------------------
+
+
+def title_not_found(title: str, has_suggestions: bool) -> str:
+    base = f"No encontré ninguna película titulada «{title}»."
+    return base + (" ¿Quisiste decir alguna de estas?" if has_suggestions else "")
+
+
+def title_year_not_found(title: str, year: int | None, movie_id: int | None) -> str:
+    if movie_id is not None:
+        return (
+            f"Ninguna película titulada «{title}» tiene el id {movie_id}. "
+            "Estas son las que llevan ese título."
+        )
+    return f"No hay una película «{title}» del año {year}. Estas son las que llevan ese título."
+
+
+def person_not_found(role: str, name: str, has_suggestions: bool) -> str:
+    who = "ningún actor ni actriz" if role == "actor" else "ningún director ni directora"
+    base = f"No encontré {who} llamado «{name}»."
+    return base + (" ¿Quisiste decir alguno de estos nombres?" if has_suggestions else "")
+
+
+def person_id_not_found(name: str, person_id: int) -> str:
+    return f"Ninguna persona llamada «{name}» tiene el id {person_id}. Estas son las que llevan ese nombre."
+
+
+def empty_input(what: str) -> str:
+    return f"Falta {what}: escribilo al final de la ruta."
+
+
+def input_too_long(what: str, limit: int) -> str:
+    return f"El {what} es demasiado largo (máximo {limit} caracteres)."
+
+
+def invalid_month(text: str) -> str:
+    return (
+        f"«{text}» no es un mes válido. Escribí el nombre de un mes en español "
+        "(por ejemplo, enero) o su número del 1 al 12."
+    )
+
+
+def invalid_weekday(text: str) -> str:
+    return (
+        f"«{text}» no es un día de la semana válido. "
+        "Escribí un día en español, por ejemplo lunes o miércoles."
+    )
+
+
+REDIS_UNAVAILABLE = (
+    "El servicio de datos no está disponible en este momento. Probá de nuevo en unos segundos."
+)
+DATASET_NOT_PUBLISHED = (
+    "Todavía no hay un conjunto de datos publicado. "
+    "Corré el ETL (python -m etl) o esperá a que termine la carga."
+)
+RECOMMENDATION_FAILED = "No pude calcular las recomendaciones de esta película. Probá de nuevo más tarde."
+INTERNAL_ERROR = "Ocurrió un error interno. Si se repite, avisá indicando el identificador de la solicitud."
+MISSING_TOKEN = "Esta ruta es de administración: enviá el encabezado Authorization: Bearer <token>."
+WRONG_TOKEN = "El token de administración no es válido."
+ADMIN_DISABLED = "La administración está deshabilitada: el servidor no tiene configurado ADMIN_TOKEN."
+
+
+def job_not_found(job_id: str) -> str:
+    return f"No existe ninguna tarea con el id «{job_id}» (o ya venció)."
+
+
+def route_not_found(path: str) -> str:
+    return f"La ruta «{path}» no existe. Consultá /docs para ver las rutas disponibles."
+
+
+def method_not_allowed(method: str) -> str:
+    return f"El método {method} no está permitido en esta ruta."
+
+
+def http_error(status: int) -> str:
+    return f"La solicitud no se pudo procesar (código {status})."
+
+
+VALIDATION_PROBLEMS = {
+    "int_parsing": "debe ser un número entero",
+    "int_type": "debe ser un número entero",
+    "bool_parsing": "debe ser true o false",
+    "bool_type": "debe ser true o false",
+    "missing": "es obligatorio",
+    "greater_than_equal": "es demasiado chico",
+    "less_than_equal": "es demasiado grande",
+    "string_too_long": "es demasiado largo",
+}
+
+
+def invalid_parameters(problems: Sequence[tuple[str, str]]) -> str:
+    parts = [f"«{field}» {VALIDATION_PROBLEMS.get(kind, 'no es válido')}" for field, kind in problems]
+    return "Parámetros inválidos: " + "; ".join(parts) + "." if parts else "La solicitud no es válida."
+
+
+JOB_STATES = {
+    "queued": "La tarea está en cola, esperando un worker.",
+    "in_progress": "La tarea está en curso.",
+    "complete": "La tarea terminó correctamente.",
+    "failed": "La tarea falló.",
+}

@@ -1,0 +1,78 @@
+"""Recommendations: from the worker's cache, else a deduplicated job awaited for a bounded time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from arq.connections import ArqRedis
+from arq.jobs import Job, JobStatus, ResultNotFound
+
+from api import messages
+from api.errors import UnavailableError
+from api.services.titles import TitleMatch
+from shared import jobs, keys
+
+logger = logging.getLogger(__name__)
+
+# How often the API checks whether the worker has finished; small because most jobs take ms.
+POLL_SECONDS = 0.005
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The worker has not finished within the wait: the client asks again later."""
+
+    job_id: str
+    estado: str
+
+
+class RecommendationFailedError(UnavailableError):
+    code = "recommendation_failed"
+
+    def __init__(self) -> None:
+        super().__init__(messages.RECOMMENDATION_FAILED, headers={"Retry-After": "30"})
+
+
+async def cached(client: aioredis.Redis, version: str, movie_id: int) -> dict[str, Any] | None:
+    raw = await client.hget(keys.recommendations(version), str(movie_id))  # type: ignore[misc]
+    return orjson.loads(raw) if raw else None
+
+
+async def recommend(
+    client: aioredis.Redis, queue: ArqRedis, match: TitleMatch, wait_seconds: float
+) -> dict[str, Any] | Pending:
+    """The RecommendationResult (as a dict) for the matched movie, or Pending with the job to poll."""
+    version, movie_id = match.version, int(match.movie["id"])
+    hit = await cached(client, version, movie_id)
+    if hit is not None:
+        return hit
+    job_id = jobs.recommend_job_id(version, movie_id)
+    job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
+    if job is None:
+        # Someone asked already: share that computation instead of starting another.
+        job = Job(job_id, queue)
+    try:
+        result = await job.result(timeout=wait_seconds, poll_delay=POLL_SECONDS)
+    except TimeoutError:
+        status = await job.status()
+        return Pending(job_id, "in_progress" if status == JobStatus.in_progress else "queued")
+    except ResultNotFound:
+        # The job ran without keeping its result (or it expired): its cache entry is the answer.
+        hit = await cached(client, version, movie_id)
+        if hit is not None:
+            return hit
+        return Pending(job_id, "queued")
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        logger.warning("recommendation job %s failed: %s", job_id, exc.__class__.__name__)
+        raise RecommendationFailedError() from exc
+    if not isinstance(result, dict):
+        logger.warning("recommendation job %s returned %s", job_id, type(result).__name__)
+        raise RecommendationFailedError()
+    return result

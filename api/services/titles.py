@@ -1,0 +1,95 @@
+"""Finds the one movie a user means by a title, as typed: exact key, optional year or id, else 404."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+
+from api import messages
+from api.errors import InvalidInputError, NotFoundError
+from api.services.dataset import DatasetReader
+from api.services.suggestions import CatalogCache
+from shared import keys
+from shared.text import split_title_year, title_key
+
+MAX_TITLE_LENGTH = 300
+_ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """The movie that answers, the other films with the same title, and the version they come from."""
+
+    version: str
+    movie: dict[str, Any]
+    others: list[dict[str, Any]]
+
+
+class TitleNotFoundError(NotFoundError):
+    code = "title_not_found"
+
+
+def brief(movie: dict[str, Any]) -> dict[str, Any]:
+    return {"id": movie["id"], "titulo": movie["titulo"], "anio": movie["anio"]}
+
+
+def _readings(text: str) -> list[tuple[str, int | None]]:
+    """The ways to read what was typed, most literal first: a title that really ends in `(1996)`
+    is found as is before `(1996)` is taken as a year; a twice-encoded path is decoded last."""
+    readings: list[tuple[str, int | None]] = [(text, None)]
+    base, year = split_title_year(text)
+    if year is not None:
+        readings.append((base, year))
+    if _ESCAPED.search(text):
+        decoded = unquote(text).strip()
+        if decoded and decoded != text:
+            readings.extend(_readings(decoded))
+    return readings
+
+
+def clean_title(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInputError(messages.empty_input("el título de la película"), code="empty_title")
+    if len(cleaned) > MAX_TITLE_LENGTH:
+        raise InvalidInputError(messages.input_too_long("título", MAX_TITLE_LENGTH), code="title_too_long")
+    return cleaned
+
+
+async def find_title(
+    reader: DatasetReader,
+    catalogs: CatalogCache,
+    text: str,
+    *,
+    year: int | None = None,
+    movie_id: int | None = None,
+) -> TitleMatch:
+    """The movie `text` names; several share the title: `year`/`movie_id` pick, else most votes."""
+    cleaned = clean_title(text)
+    version = ""
+    for reading, typed_year in _readings(cleaned):
+        version, raw = await reader.field(keys.titles, title_key(reading))
+        if raw is None:
+            continue
+        movies: list[dict[str, Any]] = orjson.loads(raw)
+        wanted_years = {y for y in (year, typed_year) if y is not None}
+        chosen = [
+            m
+            for m in movies
+            if (movie_id is None or m["id"] == movie_id) and all(m["anio"] == y for y in wanted_years)
+        ]
+        if not chosen:
+            detail = messages.title_year_not_found(
+                movies[0]["titulo"], year if year is not None else typed_year, movie_id
+            )
+            raise TitleNotFoundError(detail, sugerencias=[brief(m) for m in movies[:5]])
+        # The published list is most-voted first already; sorting again keeps that a guarantee here.
+        best = max(chosen, key=lambda m: m.get("votos", 0))
+        others = [brief(m) for m in movies if m is not best]
+        return TitleMatch(version, best, others)
+    suggestions = await catalogs.suggest("titles", version, split_title_year(cleaned)[0])
+    raise TitleNotFoundError(messages.title_not_found(cleaned, bool(suggestions)), sugerencias=suggestions)
