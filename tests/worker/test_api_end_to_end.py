@@ -1,0 +1,139 @@
+"""GET /recomendacion through the real API, a real worker process and Redis: compute, cache, dedupe."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from shared import jobs, keys
+from shared.embedded_redis import free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
+
+
+class WorkerProcess:
+    """`arq worker.settings.WorkerSettings` in its own process, as in production."""
+
+    def __init__(self, redis_url: str, data_dir: Path) -> None:
+        self.redis_url = redis_url
+        self.env = {k: v for k, v in os.environ.items() if k not in {"MOVIES_DATA", "DATA_DIR"}}
+        self.env.update(
+            REDIS_URL=redis_url, PYTHONPATH=str(REPO_ROOT), DATA_DIR=str(data_dir), REFRESH_CRON_HOUR=""
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "arq", "worker.settings.WorkerSettings"]
+        self.process = subprocess.Popen(command, env=self.env, cwd=REPO_ROOT)
+        client = redis.Redis.from_url(self.redis_url)
+        deadline = time.monotonic() + 30
+        while not client.exists(HEALTH_KEY):
+            assert self.process.poll() is None and time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.05)
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(15)
+
+
+@pytest.fixture
+def worker_process(published_redis_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
+    worker = WorkerProcess(published_redis_url, tmp_path / "data")
+    yield worker
+    worker.stop()
+
+
+@contextlib.contextmanager
+def _api(redis_url: str, tmp_path: Path, wait: float) -> Iterator[httpx.Client]:
+    """`python -m api` (uvicorn) on a free port, and an HTTP client for it."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"MOVIES_DATA", "DATA_DIR"}}
+    env.update(
+        REDIS_URL=redis_url,
+        PYTHONPATH=str(REPO_ROOT),
+        DATA_DIR=str(tmp_path / "api"),
+        API_HOST="127.0.0.1",
+        API_PORT=str(port),
+        RECOMMEND_WAIT_SECONDS=str(wait),
+    )
+    process = subprocess.Popen([sys.executable, "-m", "api"], env=env, cwd=REPO_ROOT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                assert process.poll() is None and time.monotonic() < deadline, "the API did not start"
+                try:
+                    if client.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            yield client
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def test_uncached_then_cached_recommendation(
+    published_redis_url: str, worker_process: WorkerProcess, tmp_path: Path
+) -> None:
+    worker_process.start()
+    store = redis.Redis.from_url(published_redis_url)
+    version = store.get(keys.CURRENT_VERSION).decode()  # type: ignore[union-attr]
+    with _api(published_redis_url, tmp_path, wait=10) as api:
+        first = api.get("/recomendacion/the godfather")
+        assert first.status_code == 200, first.text
+        body = first.json()
+        assert (body["id"], body["titulo"], body["anio"]) == (238, "The Godfather", 1972)
+        assert len(body["recomendaciones"]) == 5
+        assert {d["titulo"] for d in body["detalle"][:2]} == {
+            "The Godfather: Part II",
+            "The Godfather: Part III",
+        }
+        assert store.hexists(keys.recommendations(version), "238")
+
+        # With the worker gone, a cached title is still answered at once and nothing is enqueued.
+        worker_process.stop()
+        jobs_before = set(store.scan_iter(match="arq:job:*"))
+        again = api.get("/recomendacion/The Godfather")
+        assert again.status_code == 200
+        assert again.json()["detalle"] == body["detalle"]
+        assert store.zcard(jobs.QUEUE_NAME) == 0
+        assert set(store.scan_iter(match="arq:job:*")) == jobs_before
+    store.close()
+
+
+def test_identical_requests_share_one_job(
+    published_redis_url: str, worker_process: WorkerProcess, tmp_path: Path
+) -> None:
+    store = redis.Redis.from_url(published_redis_url)
+    version = store.get(keys.CURRENT_VERSION).decode()  # type: ignore[union-attr]
+    with _api(published_redis_url, tmp_path, wait=0.3) as api, ThreadPoolExecutor(4) as pool:
+        # No worker yet: four users ask for the same film at once, all get 202 with one job id.
+        answers = list(pool.map(lambda _: api.get("/recomendacion/Toy Story"), range(4)))
+        assert [a.status_code for a in answers] == [202] * 4
+        assert {a.json()["job_id"] for a in answers} == {jobs.recommend_job_id(version, 862)}
+        assert store.zcard(jobs.QUEUE_NAME) == 1
+
+        worker_process.start()
+        deadline = time.monotonic() + 20
+        while not store.hexists(keys.recommendations(version), "862"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        answer = api.get("/recomendacion/Toy Story")
+        assert answer.status_code == 200
+        assert answer.json()["titulo"] == "Toy Story" and len(answer.json()["detalle"]) == 5
+    store.close()
