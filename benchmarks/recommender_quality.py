@@ -94,9 +94,23 @@ def ground_truth(likes: dict[int, set[int]], candidates: set[int], groups: dict[
     return GroundTruth(seeds=seeds, neighbours=neighbours)
 
 
+def precision_per_seed(recommend: Recommender, truth: GroundTruth) -> list[float]:
+    return [len(set(recommend(seed)[:K]) & truth.neighbours[seed]) / K for seed in truth.seeds]
+
+
 def precision_at_k(recommend: Recommender, truth: GroundTruth) -> float:
-    hits = [len(set(recommend(seed)[:K]) & truth.neighbours[seed]) / K for seed in truth.seeds]
+    hits = precision_per_seed(recommend, truth)
     return float(np.mean(hits)) if hits else 0.0
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    precision: float
+    # Half-width of a 95% interval over seeds: differences smaller than this are noise.
+    margin: float
+    collection_real: float
+    collection_all: float | None
 
 
 def collection_hit_rate(
@@ -186,12 +200,12 @@ def evaluate(
     weights: FeatureWeights = DEFAULT_WEIGHTS,
     params: RankingParams = DEFAULT_PARAMS,
     baselines: bool = True,
-) -> list[tuple[str, float, float, float]]:
-    """Rows of (method, precision@5, collection hit rate on real rows, on the whole catalogue)."""
+) -> list[Row]:
+    """precision@5 and collection hit rates (real rows; whole catalogue) per method."""
     movies = data.movies
     allowed = movies["id"].astype(int).isin(data.real_ids).to_numpy()
     model = fit(movies, data.cast, data.directors, weights, params)
-    table: list[tuple[str, float, float, float]] = []
+    table: list[Row] = []
     methods: list[tuple[str, Recommender, Recommender | None]] = [
         (
             "recomendador (bloques ponderados + previa de popularidad)",
@@ -202,28 +216,34 @@ def evaluate(
     if baselines:
         no_prior = RecommenderModel(model.matrix, model.ids, model.groups, model.prior, RankingParams(0.0))
         methods += [
+            ("recomendador, candidatas = catálogo completo", ours(model, None), None),
             ("recomendador sin previa de popularidad", ours(no_prior, allowed), None),
             ("TF-IDF solo sobre overview", overview_only(movies, allowed), None),
             ("más populares (vote_count)", most_popular(movies, data.real_ids), None),
             ("aleatorio", random_pick(data.real_ids), None),
         ]
     for name, on_real, on_all in methods:
-        precision = precision_at_k(on_real, data.truth)
+        hits = precision_per_seed(on_real, data.truth)
+        margin = 1.96 * float(np.std(hits, ddof=1)) / np.sqrt(len(hits)) if len(hits) > 1 else 0.0
         real_hits, _ = collection_hit_rate(on_real, movies, data.real_ids)
-        all_hits = collection_hit_rate(on_all, movies)[0] if on_all is not None else float("nan")
-        table.append((name, precision, real_hits, all_hits))
+        all_hits = collection_hit_rate(on_all, movies)[0] if on_all is not None else None
+        table.append(Row(name, float(np.mean(hits)) if hits else 0.0, margin, real_hits, all_hits))
     return table
 
 
-def format_table(rows: Sequence[tuple[str, float, float, float]], data: EvalData) -> str:
+def format_table(rows: Sequence[Row], data: EvalData) -> str:
+    with_collection = int(data.movies["collection_id"].notna().sum())
     lines = [
-        f"semillas: {len(data.truth.seeds)} películas reales con >= {MIN_LIKES_SEED} 'me gusta'; "
-        f"candidatas: {len(data.real_ids)} filas reales; catálogo ajustado: {len(data.movies)} películas",
-        f"{'método':<60} {'precision@5':>11} {'colección (reales)':>19} {'colección (todo)':>17}",
+        f"semillas: {len(data.truth.seeds)} películas reales con >= {MIN_LIKES_SEED} 'me gusta' "
+        f"(verdad: sus {NEIGHBOURS} vecinas por co-gusto entre películas con >= {MIN_LIKES_UNIVERSE}); "
+        f"candidatas: {len(data.real_ids)} filas reales; modelo ajustado sobre {len(data.movies)} películas; "
+        f"{with_collection} películas con colección",
+        f"{'método':<52} {'precision@5':>16} {'colección (reales)':>19} {'colección (todo)':>17}",
     ]
-    for name, precision, real_hits, all_hits in rows:
-        all_text = "-" if np.isnan(all_hits) else f"{all_hits:.1%}"
-        lines.append(f"{name:<60} {precision:>11.3f} {real_hits:>19.1%} {all_text:>17}")
+    for row in rows:
+        all_text = "-" if row.collection_all is None else f"{row.collection_all:.1%}"
+        precision = f"{row.precision:.3f} ± {row.margin:.3f}"
+        lines.append(f"{row.method:<52} {precision:>16} {row.collection_real:>19.1%} {all_text:>17}")
     return "\n".join(lines)
 
 
@@ -244,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = load(source, Path(tmp))
     rows = evaluate(data)
     sys.stdout.write(format_table(rows, data) + "\n")
+    weights = ", ".join(f"{name} {value:g}" for name, value in DEFAULT_WEIGHTS.as_dict().items())
+    sys.stdout.write(f"pesos: {weights}; previa de popularidad {DEFAULT_PARAMS.prior_weight:g}\n")
     sys.stdout.write(f"({time.perf_counter() - started:.0f} s)\n")
     return 0
 
