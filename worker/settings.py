@@ -18,7 +18,8 @@ from worker.state import shutdown, startup
 # arq polls the queue; its default 0.5 s would dominate a recommendation that takes a few ms.
 POLL_DELAY_SECONDS = 0.005
 RECOMMEND_TIMEOUT_SECONDS = 60
-REFRESH_TIMEOUT_SECONDS = 2 * 3600
+# The full ETL takes about a minute here; a dead worker's refresh is retried after this.
+REFRESH_TIMEOUT_SECONDS = 30 * 60
 # `arq --check` fails when the worker has not written its health key for this long (+1 s).
 HEALTH_CHECK_INTERVAL_SECONDS = 10
 KEEP_RESULT_SECONDS = 3600

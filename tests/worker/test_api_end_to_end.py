@@ -20,6 +20,8 @@ from shared.embedded_redis import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
+ADMIN_TOKEN = "prueba-de-integracion-7f3a"
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 class WorkerProcess:
@@ -68,6 +70,7 @@ def _api(redis_url: str, tmp_path: Path, wait: float) -> Iterator[httpx.Client]:
         API_HOST="127.0.0.1",
         API_PORT=str(port),
         RECOMMEND_WAIT_SECONDS=str(wait),
+        ADMIN_TOKEN=ADMIN_TOKEN,
     )
     process = subprocess.Popen([sys.executable, "-m", "api"], env=env, cwd=REPO_ROOT)
     try:
@@ -137,3 +140,36 @@ def test_identical_requests_share_one_job(
         assert answer.status_code == 200
         assert answer.json()["titulo"] == "Toy Story" and len(answer.json()["detalle"]) == 5
     store.close()
+
+
+def _finished(api: httpx.Client, job_id: str) -> dict[str, object]:
+    deadline = time.monotonic() + 120
+    while True:
+        state: dict[str, object] = api.get(f"/admin/jobs/{job_id}", headers=AUTH).json()
+        if state["estado"] in ("complete", "failed"):
+            return state
+        assert time.monotonic() < deadline, state
+        time.sleep(0.1)
+
+
+def test_admin_refresh_reports_progress_and_switches_versions(
+    published_redis_url: str, worker_process: WorkerProcess, tmp_path: Path
+) -> None:
+    worker_process.start()
+    with _api(published_redis_url, tmp_path, wait=10) as api:
+        before = api.get("/readyz").json()["version"]
+        unchanged = api.post("/admin/refresh", headers=AUTH)
+        assert unchanged.status_code == 202
+        state = _finished(api, unchanged.json()["job_id"])
+        assert state["estado"] == "complete" and state["progreso"] == 100
+        assert "Sin cambios" in str(state["detalle"])
+        assert api.get("/readyz").json()["version"] == before
+
+        forced = api.post("/admin/refresh", params={"force": "true"}, headers=AUTH)
+        assert forced.status_code == 202
+        state = _finished(api, forced.json()["job_id"])
+        assert state["estado"] == "complete", state
+        after = api.get("/readyz").json()["version"]
+        assert after != before and after in str(state["detalle"])
+        answer = api.get("/recomendacion/Jumanji")
+        assert answer.status_code == 200 and len(answer.json()["detalle"]) == 5
