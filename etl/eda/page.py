@@ -1,0 +1,141 @@
+"""Renders the report as one self-contained HTML page (inline style, figures as PNG files beside it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from etl.eda import spanish
+from etl.eda.finding import Finding, Table
+
+# Spanish labels for the fields of quality.json we know; anything else is shown under its own name.
+QUALITY_LABELS = {
+    "rows_read": "Filas leídas",
+    "movies_rows_read": "Filas leídas de movies_metadata",
+    "credits_rows_read": "Filas leídas de credits",
+    "rows_kept": "Películas en la tabla limpia",
+    "movies": "Películas en la tabla limpia",
+    "dropped": "Descartadas",
+    "duplicates": "Ids duplicados",
+    "parse_errors": "Errores de lectura",
+    "invalid_id": "id no entero (registros mal formados)",
+    "duplicate_id": "id repetido (se conserva la primera fila)",
+    "missing_release_date": "sin fecha de estreno válida",
+}
+_SKIPPED_QUALITY = {"version", "source", "created_at", "source_digest"}
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2731;
+background:#f6f7f9}
+main{max-width:1100px;margin:0 auto;padding:24px 32px 64px;background:#fff}
+h1{margin:0 0 8px;font-size:28px}
+h2{margin-top:40px;border-bottom:2px solid #e3e7ec;padding-bottom:6px}
+p.meta{color:#52606d}
+p.finding{font-size:17px;line-height:1.5;background:#eef5fa;border-left:4px solid #2a6f97;padding:10px 14px;
+margin:12px 0}
+img{max-width:100%;height:auto;border:1px solid #e3e7ec}
+table{border-collapse:collapse;margin:12px 0;font-size:14px}
+th,td{border:1px solid #dde3ea;padding:4px 10px;text-align:left}
+th{background:#f0f3f6}
+td.n{text-align:right}
+caption{text-align:left;font-weight:600;padding:6px 0}
+nav ol{columns:2;padding-left:20px}
+nav a{color:#2a6f97;text-decoration:none}
+.note{font-size:14px;color:#52606d}
+"""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the introduction says about where the numbers come from."""
+
+    version: str
+    folder: str
+    generated_at: dt.datetime
+    movies: int
+    cast_rows: int
+    director_rows: int
+    quality: dict[str, Any]
+    seconds: float
+
+
+def _quality_rows(quality: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for key, value in quality.items():
+        if key in _SKIPPED_QUALITY:
+            continue
+        label = prefix + QUALITY_LABELS.get(key, key)
+        if isinstance(value, dict):
+            rows.extend(_quality_rows(value, f"{label}: "))
+        elif isinstance(value, bool) or value is None:
+            rows.append((label, "sí" if value else "no"))
+        elif isinstance(value, int | float):
+            rows.append((label, spanish.number(value)))
+        elif isinstance(value, list):
+            rows.append((label, spanish.integer(len(value))))
+        else:
+            rows.append((label, str(value)))
+    return rows
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    if not table.rows:
+        body = f'<tr><td colspan="{len(table.columns)}">Ninguna.</td></tr>'
+    return f"<table><caption>{escape(table.caption)}</caption><tr>{head}</tr>{body}</table>"
+
+
+def _section(number: int, finding: Finding, image: str) -> str:
+    tables = "".join(_table(t) for t in finding.tables)
+    return (
+        f'<section id="{escape(finding.key)}"><h2>{number}. {escape(finding.title)}</h2>'
+        f'<p class="finding">{escape(finding.sentence)}</p>'
+        f'<img src="{escape(image)}" alt="{escape(finding.title)}: {escape(finding.sentence)}">'
+        f"{tables}</section>"
+    )
+
+
+def render(info: PageInfo, sections: list[tuple[Finding, str]]) -> str:
+    """The whole page: introduction, data-quality summary, table of contents, one section per figure."""
+    quality = info.quality
+    source = quality.get("source")
+    built = quality.get("created_at")
+    origin = f" a partir de <code>{escape(str(source))}</code>" if source else ""
+    when = f", construida el {escape(str(built))}" if built else ""
+    quality_rows = _quality_rows(quality)
+    quality_html = (
+        "<table><caption>Resumen de calidad de datos (quality.json del ETL)</caption>"
+        + "".join(f"<tr><th>{escape(k)}</th><td class='n'>{escape(v)}</td></tr>" for k, v in quality_rows)
+        + "</table>"
+        if quality_rows
+        else "<p>Esta versión no trae informe de calidad (quality.json).</p>"
+    )
+    toc = "".join(f'<li><a href="#{escape(f.key)}">{escape(f.title)}</a></li>' for f, _ in sections)
+    body = "".join(_section(i + 1, f, image) for i, (f, image) in enumerate(sections))
+    generated = info.generated_at.strftime("%d/%m/%Y %H:%M")
+    return f"""<!DOCTYPE html>
+<html lang="es"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cartelera: análisis exploratorio del catálogo</title><style>{STYLE}</style></head>
+<body><main>
+<h1>Cartelera: análisis exploratorio del catálogo</h1>
+<p class="meta">Versión de datos <strong>{escape(info.version)}</strong>{origin}{when}.
+Informe generado el {generated} (UTC) en {spanish.decimal(info.seconds, 1)} s desde las tablas limpias de
+<code>{escape(info.folder)}</code>: {spanish.integer(info.movies)} películas,
+{spanish.integer(info.cast_rows)} créditos de reparto y {spanish.integer(info.director_rows)} de
+dirección.</p>
+<p>Cada cifra de este informe se calcula de esas tablas al generarlo; nada está escrito a mano. Un presupuesto
+o unos ingresos de 0 significan «desconocido», y el retorno (ingresos / presupuesto) vale 0 cuando el
+presupuesto es desconocido, igual que en la API. Las cifras valen lo que vale la fuente: si los repartos o los
+resúmenes de la fuente son incompletos o sintéticos, también lo son las cifras sobre actores.</p>
+{quality_html}
+<nav><h2>Índice</h2><ol>{toc}</ol></nav>
+{body}
+<p class="note">Generado por <code>make eda</code> (<code>python -m etl.eda</code>).</p>
+</main></body></html>
+"""
