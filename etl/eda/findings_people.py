@@ -83,7 +83,8 @@ def _ranking(people_credits: pd.DataFrame, movies: pd.DataFrame, key: str, title
         f"en {spanish.integer(top['peliculas'])} películas"
     )
     if share > DOMINANT_SHARE:
-        sentence += f", pero {top['mejor_pelicula']} aporta el {spanish.percent(share)} de ese total"
+        portion = "prácticamente todo" if share > 0.999 else f"el {spanish.percent(share)} de"
+        sentence += f", pero {top['mejor_pelicula']} aporta {portion} ese total"
         if 0 < top["presupuesto_mejor"] < IMPLAUSIBLE_DOLLARS:
             sentence += f" con un presupuesto registrado de {spanish.money(top['presupuesto_mejor'])}"
     sentence += "."

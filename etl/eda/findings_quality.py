@@ -118,6 +118,12 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
     shared_title = keys.duplicated(keep=False) & (keys != "")
     same_year = frame.assign(_k=keys).duplicated(["_k", "release_year"], keep=False) & (keys != "")
     twins = frame[same_year].assign(_k=keys[same_year]).sort_values(["_k", "release_date"])
+    repeated = frame.assign(_k=keys)[keys != ""].groupby("_k")
+    most_repeated = repeated.agg(
+        titulo=("title", "first"),
+        peliculas=("id", "size"),
+        anios=("release_year", lambda years: ", ".join(str(y) for y in sorted(years))),
+    ).sort_values(["peliculas", "titulo"], ascending=[False, True])
     status = frame["status"].astype("string")
     unreleased = frame[status.notna() & (status != "Released")]
     counts = {
@@ -140,6 +146,8 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
         "mismo_titulo_y_anio": len(twins),
         "titulo_compartido": int(shared_title.sum()),
         "estado_no_estrenada": len(unreleased),
+        "titulo_mas_repetido": str(most_repeated["titulo"].iloc[0]),
+        "peliculas_titulo_mas_repetido": int(most_repeated["peliculas"].iloc[0]),
     }
     parts = []
     if len(low_budget):
@@ -166,6 +174,11 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
         parts.append(
             f"{spanish.integer(len(twins))} comparten título y año con otra película distinta "
             f"(p. ej. {example['title']}, {int(example['release_year'])})"
+        )
+    if int(most_repeated["peliculas"].iloc[0]) > 1:
+        parts.append(
+            f"el título más repetido, {most_repeated['titulo'].iloc[0]}, lo llevan "
+            f"{spanish.integer(most_repeated['peliculas'].iloc[0])} películas"
         )
     sentence = spanish.capitalized("; ".join(parts)) + "."
     tables = [
@@ -195,6 +208,14 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
         ),
         _examples(
             twins.assign(v=twins["vote_count"].map(spanish.integer)), "Mismo título y año", "Votos", "v"
+        ),
+        Table(
+            "Títulos más repetidos",
+            ["Título", "Películas", "Años de estreno"],
+            [
+                [str(r["titulo"]), spanish.integer(r["peliculas"]), str(r["anios"])]
+                for _, r in most_repeated[most_repeated["peliculas"] > 1].head(EXAMPLES).iterrows()
+            ],
         ),
     ]
     data = pd.DataFrame({"anomalia": list(counts), "peliculas": list(counts.values())})

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from etl.eda import spanish
 from etl.eda.finding import Finding
@@ -59,6 +59,8 @@ def _bars(finding: Finding, path: Path, label: str, *, horizontal: bool) -> None
         figure, axes = _figure()
         axes.bar(data[label].astype(str), data["peliculas"], color=COLOR)
         axes.set_ylabel("Películas")
+        if len(data) > 7:
+            axes.tick_params(axis="x", labelrotation=30)
         _thousands(axes, "y")
     axes.set_title(finding.title)
     axes.grid(axis="x" if horizontal else "y", alpha=0.3)
@@ -231,6 +233,8 @@ def _people(finding: Finding, path: Path) -> None:
             axes.barh(part["nombre"].astype(str)[::-1], part["retorno_total"][::-1], color=COLOR)
             if part["retorno_total"].max() / max(part["retorno_total"].min(), 1e-9) > 100:
                 axes.set_xscale("log")
+            else:
+                axes.xaxis.set_major_locator(MaxNLocator(4))
             axes.xaxis.set_major_formatter(FuncFormatter(_plain_number))
         axes.set_title(caption)
         axes.set_xlabel("Retorno total (suma de ingresos / presupuesto)")
