@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib
 
+from shared.logging_setup import configure_logging
 from shared.settings import Settings
 
 DEFAULT_OUTPUT = Path("reports/eda")
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=DEFAULT_OUTPUT, help="carpeta del informe (reports/eda)"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     matplotlib.use("Agg")
 
     from etl.eda.inputs import InputError, load_tables, resolve_input
@@ -34,9 +35,11 @@ def main(argv: list[str] | None = None) -> int:
 
     log = logging.getLogger("etl.eda")
     try:
-        folder = resolve_input(Settings(), args.input)
+        settings = Settings()
+        folder = resolve_input(settings, args.input)
         log.info("Tablas: %s", folder)
-        report = build_report(load_tables(folder), args.output)
+        source = None if args.input else settings.movies_data
+        report = build_report(load_tables(folder), args.output, source=source)
     except InputError as error:
         log.error("%s", error)
         return 2

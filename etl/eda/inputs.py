@@ -1,4 +1,4 @@
-"""Finds the clean tables the report reads (a given folder, or the newest build, building it if missing)."""
+"""Finds the clean tables the report reads: a given folder, or the build of MOVIES_DATA (built if missing)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pandas as pd
 from etl import layout
 from etl.eda.finding import Tables
 from shared.settings import Settings
+from shared.source import SourceError, content_digest, locate
 
 log = logging.getLogger(__name__)
 
@@ -20,52 +21,43 @@ class InputError(RuntimeError):
     """The tables cannot be found or read; the message is for the person running the command."""
 
 
-def _recorded_source(folder: Path) -> str | None:
-    quality = _read_quality(folder)
-    source = quality.get("source")
-    return str(source) if source else None
-
-
-def _same_source(recorded: str, wanted: Path) -> bool:
+def _source_tag(source: Path) -> str:
+    """The short digest a version id ends with (`...Z-ab12cd34`) for this source's bytes."""
     try:
-        return Path(recorded).resolve() == wanted.resolve()
-    except OSError:
-        return False
+        return content_digest(locate(source))[:8]
+    except (SourceError, OSError) as error:
+        raise InputError(f"No encuentro los datos de origen en {source}: {error}") from error
+
+
+def build_of(data_dir: Path, tag: str) -> Path | None:
+    """The newest complete build made from the source with this digest tag, if any."""
+    latest = layout.latest_build(data_dir)
+    if latest is not None and latest.name.endswith(f"-{tag}"):
+        return latest
+    root = layout.datasets_dir(data_dir)
+    found = sorted(p for p in root.glob(f"*-{tag}") if (p / layout.MOVIES).exists()) if root.exists() else []
+    return found[-1] if found else None
 
 
 def resolve_input(settings: Settings, input_dir: Path | None) -> Path:
-    """The folder with movies.parquet: `input_dir` when given, else the newest build of MOVIES_DATA."""
+    """`input_dir` when given; else the build of MOVIES_DATA, running the ETL first when there is none."""
     if input_dir is not None:
         if not (input_dir / layout.MOVIES).exists():
             raise InputError(
-                f"No encuentro {layout.MOVIES} en {input_dir}: ¿es la carpeta de una versión del ETL?"
+                f"No encuentro {layout.MOVIES} en {input_dir}: indica la carpeta de una versión del ETL "
+                f"(por ejemplo {layout.datasets_dir(settings.data_dir)}/<versión>)."
             )
         return input_dir
-    folder = layout.latest_build(settings.data_dir)
+    tag = _source_tag(settings.movies_data)
+    folder = build_of(settings.data_dir, tag)
     if folder is not None:
-        recorded = _recorded_source(folder)
-        if recorded is None or _same_source(recorded, settings.movies_data):
-            return folder
-        log.info(
-            "La última versión se construyó desde %s, no desde %s: ejecuto el ETL",
-            recorded,
-            settings.movies_data,
-        )
-    else:
-        log.info(
-            "No hay tablas limpias en %s: ejecuto el ETL sobre %s", settings.data_dir, settings.movies_data
-        )
-    return _build(settings)
+        return folder
+    log.info(
+        "No hay tablas limpias de %s en %s: ejecuto el ETL primero", settings.movies_data, settings.data_dir
+    )
+    from etl.pipeline import build_dataset
 
-
-def _build(settings: Settings) -> Path:
-    from etl.pipeline import build_dataset  # type: ignore[import-not-found,unused-ignore]
-
-    build_dataset(settings.movies_data, settings.data_dir)
-    folder = layout.latest_build(settings.data_dir)
-    if folder is None:
-        raise InputError(f"El ETL terminó pero no dejó tablas en {settings.data_dir}")
-    return folder
+    return build_dataset(settings.movies_data, settings.data_dir).folder
 
 
 def _read_quality(folder: Path) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -12,19 +13,28 @@ from etl.eda.finding import Finding, Table
 
 # Spanish labels for the fields of quality.json we know; anything else is shown under its own name.
 QUALITY_LABELS = {
-    "rows_read": "Filas leídas",
-    "movies_rows_read": "Filas leídas de movies_metadata",
-    "credits_rows_read": "Filas leídas de credits",
-    "rows_kept": "Películas en la tabla limpia",
-    "movies": "Películas en la tabla limpia",
+    "movie_rows_read": "Filas leídas de movies_metadata",
+    "credit_rows_read": "Filas leídas de credits",
+    "clean_movies": "Películas en la tabla limpia",
     "dropped": "Descartadas",
-    "duplicates": "Ids duplicados",
-    "parse_errors": "Errores de lectura",
-    "invalid_id": "id no entero (registros mal formados)",
-    "duplicate_id": "id repetido (se conserva la primera fila)",
-    "missing_release_date": "sin fecha de estreno válida",
+    "id_no_entero": "id no entero (registros malformados)",
+    "id_repetido": "id repetido (queda la primera fila)",
+    "sin_fecha_valida": "sin fecha de estreno válida",
+    "sin_titulo": "sin título",
+    "duplicated_ids": "Ids repetidos",
+    "duplicated_rows": "Filas extra de ids repetidos",
+    "fully_duplicated_rows": "Filas idénticas",
+    "malformed_records": "Registros malformados descartados",
+    "parse_errors": "Celdas ilegibles",
+    "credit_duplicated_rows": "Filas repetidas en credits",
+    "credits_without_movie": "Créditos de películas que no están en la tabla limpia",
+    "movies_without_credits": "Películas sin créditos",
+    "cast_rows": "Filas de reparto",
+    "director_rows": "Filas de dirección",
 }
 _SKIPPED_QUALITY = {"version", "source", "created_at", "source_digest"}
+# A list longer than this is summarised by its length.
+_LISTED_ITEMS = 5
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2731;
@@ -59,6 +69,15 @@ class PageInfo:
     director_rows: int
     quality: dict[str, Any]
     seconds: float
+    source: str | None = None
+
+
+def built_at(version: str) -> dt.datetime | None:
+    """When the ETL built a version, read from its id (`20261126T162227978807Z-c4fadcac`)."""
+    match = re.match(r"^(\d{8}T\d{6})\d*Z-", version)
+    if match is None:
+        return None
+    return dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
 
 
 def _quality_rows(quality: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -68,13 +87,14 @@ def _quality_rows(quality: dict[str, Any], prefix: str = "") -> list[tuple[str, 
             continue
         label = prefix + QUALITY_LABELS.get(key, key)
         if isinstance(value, dict):
-            rows.extend(_quality_rows(value, f"{label}: "))
+            rows.extend(_quality_rows(value, f"{label}: ") if value else [(label, "ninguna")])
         elif isinstance(value, bool) or value is None:
             rows.append((label, "sí" if value else "no"))
         elif isinstance(value, int | float):
             rows.append((label, spanish.number(value)))
         elif isinstance(value, list):
-            rows.append((label, spanish.integer(len(value))))
+            shown = f" ({', '.join(str(v) for v in value)})" if 0 < len(value) <= _LISTED_ITEMS else ""
+            rows.append((label, spanish.integer(len(value)) + shown))
         else:
             rows.append((label, str(value)))
     return rows
@@ -103,10 +123,9 @@ def _section(number: int, finding: Finding, image: str) -> str:
 def render(info: PageInfo, sections: list[tuple[Finding, str]]) -> str:
     """The whole page: introduction, data-quality summary, table of contents, one section per figure."""
     quality = info.quality
-    source = quality.get("source")
-    built = quality.get("created_at")
-    origin = f" a partir de <code>{escape(str(source))}</code>" if source else ""
-    when = f", construida el {escape(str(built))}" if built else ""
+    origin = f" a partir de <code>{escape(info.source)}</code>" if info.source else ""
+    built = built_at(info.version)
+    when = f", construida por el ETL el {built:%d/%m/%Y %H:%M} (UTC)" if built else ""
     quality_rows = _quality_rows(quality)
     quality_html = (
         "<table><caption>Resumen de calidad de datos (quality.json del ETL)</caption>"

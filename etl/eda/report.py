@@ -60,7 +60,9 @@ class Report:
     seconds: float
 
 
-def build_report(tables: Tables, output: Path, now: dt.datetime | None = None) -> Report:
+def build_report(
+    tables: Tables, output: Path, *, source: Path | None = None, now: dt.datetime | None = None
+) -> Report:
     """Writes index.html, one PNG per finding and findings.json (the numbers) into `output`."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.UTC)
@@ -76,7 +78,7 @@ def build_report(tables: Tables, output: Path, now: dt.datetime | None = None) -
         log.info("[%d/%d] %s: %.2f s", number, len(SECTIONS), figure.name, time.perf_counter() - tick)
     seconds = time.perf_counter() - started
     info = PageInfo(
-        version=str(tables.quality.get("version") or tables.folder.name),
+        version=tables.folder.name,
         folder=str(tables.folder),
         generated_at=now,
         movies=len(tables.movies),
@@ -84,6 +86,7 @@ def build_report(tables: Tables, output: Path, now: dt.datetime | None = None) -
         director_rows=len(tables.directors),
         quality=tables.quality,
         seconds=seconds,
+        source=str(source) if source else None,
     )
     index = output / INDEX
     index.write_text(
@@ -91,6 +94,8 @@ def build_report(tables: Tables, output: Path, now: dt.datetime | None = None) -
     )
     summary = {
         "version": info.version,
+        "tablas": str(tables.folder),
+        "origen": info.source,
         "generado": now.isoformat(),
         "secciones": [
             {"clave": f.key, "titulo": f.title, "hallazgo": f.sentence, "figura": p.name, "cifras": f.numbers}
