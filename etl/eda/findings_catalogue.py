@@ -48,6 +48,11 @@ def vote_counts(movies: pd.DataFrame) -> Finding:
 
 def popularity(movies: pd.DataFrame) -> Finding:
     values = movies["popularity"].dropna()
+    if values.empty:
+        sentence = "Ninguna película tiene popularidad: no hay distribución que mostrar."
+        return Finding(
+            "popularidad", "Popularidad (escala logarítmica)", sentence, {}, pd.DataFrame({"popularidad": []})
+        )
     top = top_label(values)
     median = float(values.median())
     p99 = float(values.quantile(0.99))
@@ -71,6 +76,11 @@ def runtime(movies: pd.DataFrame) -> Finding:
     minutes = movies["runtime"]
     known = minutes[minutes > 0]
     unknown = int(len(minutes) - len(known))
+    if known.empty:
+        sentence = f"Ninguna de las {spanish.integer(len(minutes))} películas tiene duración conocida."
+        return Finding(
+            "duracion", "Duración", sentence, {"sin_duracion": unknown}, pd.DataFrame({"minutos": []})
+        )
     median = float(known.median())
     feature = int(known.between(80, 120).sum())
     longest = top_label(known)
@@ -178,6 +188,11 @@ def languages(movies: pd.DataFrame) -> Finding:
     codes = codes[codes.str.strip() != ""]
     counts = codes.value_counts()
     total = len(movies)
+    if counts.empty:
+        sentence = "Ninguna película declara su idioma original."
+        return Finding(
+            "idiomas", "Idioma original", sentence, {}, pd.DataFrame({"idioma": [], "peliculas": []})
+        )
     first = str(counts.index[0])
     spanish_films = int(counts.get("es", 0))
     rank = int(np.flatnonzero(counts.index == "es")[0]) + 1 if spanish_films else 0

@@ -151,17 +151,22 @@ def correlations(movies: pd.DataFrame) -> Finding:
         if np.isfinite(values[i, j]) and {names[i], names[j]} != {"ingresos", "retorno"}
     ]
     pairs.sort(key=lambda p: abs(p[2]), reverse=True)
+    if not pairs:
+        sentence = "No hay películas suficientes con valores conocidos para medir relaciones entre variables."
+        return Finding("correlaciones", "Relaciones entre variables", sentence, {}, matrix)
     a, b, rho = pairs[0]
     votes_rating = float(values[names.index("votos"), names.index("nota media")])
-    numbers: dict[str, int | float | str] = {
-        "par_mas_fuerte": f"{a} y {b}",
-        "spearman_mas_fuerte": rho,
-        "spearman_votos_nota": votes_rating,
-    }
+    numbers: dict[str, int | float | str] = {"par_mas_fuerte": f"{a} y {b}", "spearman_mas_fuerte": rho}
+    if np.isfinite(votes_rating):
+        numbers["spearman_votos_nota"] = votes_rating
+        votes_part = (
+            f"la cantidad de votos y la nota media {spanish.relation(votes_rating)} "
+            f"({spanish.decimal(votes_rating, 2)})"
+        )
+    else:
+        votes_part = "no hay películas votadas suficientes para relacionar votos y nota media"
     sentence = (
-        f"La relación más fuerte es entre {a} y {b} (Spearman {spanish.decimal(rho, 2)}); "
-        f"la cantidad de votos y la nota media {spanish.relation(votes_rating)} "
-        f"({spanish.decimal(votes_rating, 2)}). "
+        f"La relación más fuerte es entre {a} y {b} (Spearman {spanish.decimal(rho, 2)}); {votes_part}. "
         "Los ceros de presupuesto, ingresos y duración cuentan como desconocidos."
     )
     return Finding("correlaciones", "Relaciones entre variables", sentence, numbers, matrix)

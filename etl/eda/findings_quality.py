@@ -146,9 +146,10 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
         "mismo_titulo_y_anio": len(twins),
         "titulo_compartido": int(shared_title.sum()),
         "estado_no_estrenada": len(unreleased),
-        "titulo_mas_repetido": str(most_repeated["titulo"].iloc[0]),
-        "peliculas_titulo_mas_repetido": int(most_repeated["peliculas"].iloc[0]),
     }
+    if not most_repeated.empty:
+        numbers["titulo_mas_repetido"] = str(most_repeated["titulo"].iloc[0])
+        numbers["peliculas_titulo_mas_repetido"] = int(most_repeated["peliculas"].iloc[0])
     parts = []
     if len(low_budget):
         first = low_budget.iloc[0]
@@ -175,7 +176,7 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
             f"{spanish.integer(len(twins))} comparten título y año con otra película distinta "
             f"(p. ej. {example['title']}, {int(example['release_year'])})"
         )
-    if int(most_repeated["peliculas"].iloc[0]) > 1:
+    if not most_repeated.empty and int(most_repeated["peliculas"].iloc[0]) > 1:
         parts.append(
             f"el título más repetido, {most_repeated['titulo'].iloc[0]}, lo llevan "
             f"{spanish.integer(most_repeated['peliculas'].iloc[0])} películas"
