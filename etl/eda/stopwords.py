@@ -22,14 +22,16 @@ SPANISH: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as prose than as 140 quoted strings
 )
 
-# Sequel numbers carry no meaning of their own, whether written in digits or as Roman numerals.
+# Sequel numbers (Roman numerals) and the `vs` of match-ups carry no meaning of their own.
 ROMAN_NUMERALS: frozenset[str] = frozenset(
-    ["ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+    ["ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "vs"]
 )
 
 STOPWORDS: frozenset[str] = frozenset(word.casefold() for word in _ENGLISH) | SPANISH | ROMAN_NUMERALS
 
-# A word: letters (any script), optionally joined by an apostrophe (don't, l'amour).
+# A token: letters and digits (any script), optionally joined by an apostrophe (don't, l'amour).
+_TOKEN = re.compile(r"\w+(?:'\w+)*")
+# Only tokens made of letters are words: `13th`, `2001` or `9½` are numbers, not vocabulary.
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
@@ -42,8 +44,8 @@ def _plain(word: str) -> str:
 def title_words(title: str) -> list[str]:
     """The meaningful lower-case words of one title, in order."""
     words = []
-    for word in _WORD.findall(title.casefold().replace("’", "'")):
-        if len(word) < 2 or word in STOPWORDS or _plain(word) in STOPWORDS:
+    for word in _TOKEN.findall(title.casefold().replace("’", "'")):
+        if not _WORD.fullmatch(word) or len(word) < 2 or word in STOPWORDS or _plain(word) in STOPWORDS:
             continue
         words.append(word)
     return words

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from wordcloud import WordCloud
 
-WIDTH, HEIGHT = 1400, 700
+# The layout is computed on a half-size canvas and drawn at twice the size: same picture, far faster.
+WIDTH, HEIGHT, SCALE = 700, 350, 2
 
 
 def draw_word_cloud(frequencies: dict[str, int], path: Path) -> None:
     # A fixed seed keeps the layout the same from one run to the next on the same data.
     cloud = WordCloud(
         width=WIDTH,
+        scale=SCALE,
         height=HEIGHT,
         background_color="white",
         colormap="viridis",

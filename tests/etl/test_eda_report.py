@@ -340,7 +340,9 @@ def test_missing_values_finding(report: Generated) -> None:
 def test_title_words_finding(report: Generated) -> None:
     counts: Counter[str] = Counter()
     for movie_title in report.movies["title"]:
-        for word in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", movie_title.casefold().replace("’", "'")):
+        for word in re.findall(r"\w+(?:'\w+)*", movie_title.casefold().replace("’", "'")):
+            if any(c.isdigit() or c == "_" for c in word):
+                continue
             plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
             if len(word) > 1 and word not in STOPWORDS and plain not in STOPWORDS:
                 counts[word] += 1

@@ -60,6 +60,8 @@ def test_title_words_drop_english_and_spanish_stop_words() -> None:
     assert title_words("Rocky IV") == ["rocky"]
     assert title_words("2001: A Space Odyssey") == ["space", "odyssey"]
     assert title_words("Don't Look Now") == ["look", "now"]
+    assert title_words("The 13th Warrior") == ["warrior"]
+    assert title_words("Alien vs. Predator") == ["alien", "predator"]
     assert title_words("Амели 2") == ["амели"]
 
 
