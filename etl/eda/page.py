@@ -82,7 +82,12 @@ def built_at(version: str) -> dt.datetime | None:
 
 def _quality_rows(quality: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    for key, value in quality.items():
+    order = list(QUALITY_LABELS)
+    # Known fields in the order a reader follows them (read, kept, dropped...), then anything new.
+    ranked = sorted(
+        quality.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)
+    )
+    for key, value in ranked:
         if key in _SKIPPED_QUALITY:
             continue
         label = prefix + QUALITY_LABELS.get(key, key)

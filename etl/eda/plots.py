@@ -120,18 +120,6 @@ def _runtime(finding: Finding, path: Path) -> None:
     _save(figure, path)
 
 
-def _label_offsets(points: list[tuple[float, float, str]]) -> list[float]:
-    """Vertical text offsets (points) so that labels of nearby outliers do not overlap."""
-    placed: list[tuple[float, float]] = []
-    offsets = []
-    for budget, revenue, _ in points:
-        x, y = np.log10(budget), np.log10(revenue)
-        crowd = sum(1 for px, py in placed if abs(px - x) < 1.5 and abs(py - y) < 0.4)
-        offsets.append(-4.0 - 12.0 * crowd)
-        placed.append((x, y))
-    return offsets
-
-
 def _budget_revenue(finding: Finding, path: Path) -> None:
     data = finding.data
     figure, axes = _figure(10, 7)
@@ -146,11 +134,18 @@ def _budget_revenue(finding: Finding, path: Path) -> None:
             )
         axes.set_xscale("log")
         axes.set_yscale("log")
-        labels = finding.hints.get("etiquetas", [])
-        for (budget, revenue, label), offset in zip(labels, _label_offsets(labels), strict=True):
-            axes.scatter([budget], [revenue], s=30, color=ACCENT)
+        # Outliers crowd the same corner: their names go in a column, each with a line to its point.
+        labels = sorted(finding.hints.get("etiquetas", []), key=lambda item: -item[1])
+        for position, (budget, revenue, label) in enumerate(labels):
+            axes.scatter([budget], [revenue], s=30, color=ACCENT, zorder=3)
             axes.annotate(
-                label, (budget, revenue), xytext=(6, offset), textcoords="offset points", fontsize=8
+                label,
+                (budget, revenue),
+                xytext=(0.36, 0.96 - 0.05 * position),
+                textcoords="axes fraction",
+                fontsize=8,
+                va="center",
+                arrowprops={"arrowstyle": "-", "color": ACCENT, "linewidth": 0.6},
             )
         axes.legend(loc="lower right")
         axes.xaxis.set_major_formatter(FuncFormatter(_money_tick))
