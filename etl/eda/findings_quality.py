@@ -220,4 +220,4 @@ def anomalies(movies: pd.DataFrame, today: dt.date) -> Finding:
         ),
     ]
     data = pd.DataFrame({"anomalia": list(counts), "peliculas": list(counts.values())})
-    return Finding("anomalias", "Anomalías", sentence, numbers, data, tables, {"fecha_corte": cutoff})
+    return Finding("anomalias", "Anomalías", sentence, numbers, data, tables)
