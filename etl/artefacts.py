@@ -37,32 +37,37 @@ def _optional_str(value: Any) -> str | None:
 
 
 def _optional_float(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    return None if value is None or value != value else float(value)  # noqa: PLR0124 - NaN
 
 
 def movie_records(movies: pd.DataFrame, directors: pd.DataFrame) -> dict[int, Record]:
     """Movie id -> `shared.schemas.Movie` fields."""
     directing = directors.groupby("movie_id", sort=False)["name"].agg(list).to_dict()
     records: dict[int, Record] = {}
-    for row in movies.to_dict("records"):
-        movie_id = int(row["id"])
-        records[movie_id] = {
-            "id": movie_id,
-            "titulo": str(row["title"]),
-            "anio": int(row["release_year"]),
-            "fecha_estreno": row["release_date"].isoformat(),
-            "mes": int(row["release_month"]),
-            "dia_semana": int(row["release_weekday"]),
-            "popularidad": float(row["popularity"]),
-            "votos": int(row["vote_count"]),
-            "promedio": float(row["vote_average"]),
-            "presupuesto": float(row["budget"]),
-            "recaudacion": float(row["revenue"]),
-            "retorno": float(row["return"]),
-            "duracion": _optional_float(row["runtime"]),
-            "poster_path": _optional_str(row["poster_path"]),
-            "generos": [str(g) for g in row["genres"]],
-            "directores": list(dict.fromkeys(directing.get(movie_id, []))),
+    columns = (
+        "id", "title", "release_year", "release_date", "release_month", "release_weekday", "popularity",
+        "vote_count", "vote_average", "budget", "revenue", "return", "runtime", "poster_path", "genres",
+    )  # fmt: skip
+    for row in zip(*(movies[column].tolist() for column in columns), strict=True):
+        movie_id, title, year, date, month, weekday, popularity, votes, average = row[:9]
+        budget, revenue, ret, runtime, poster, genres = row[9:]
+        records[int(movie_id)] = {
+            "id": int(movie_id),
+            "titulo": str(title),
+            "anio": int(year),
+            "fecha_estreno": date.isoformat(),
+            "mes": int(month),
+            "dia_semana": int(weekday),
+            "popularidad": float(popularity),
+            "votos": int(votes),
+            "promedio": float(average),
+            "presupuesto": float(budget),
+            "recaudacion": float(revenue),
+            "retorno": float(ret),
+            "duracion": _optional_float(runtime),
+            "poster_path": _optional_str(poster),
+            "generos": [str(g) for g in genres],
+            "directores": list(dict.fromkeys(directing.get(int(movie_id), []))),
         }
     return records
 

@@ -57,5 +57,16 @@ def read_movies(raw: RawSource) -> pd.DataFrame:
     return _read(raw, raw.movies, MOVIE_COLUMNS)
 
 
-def read_credits(raw: RawSource) -> pd.DataFrame:
-    return _read(raw, raw.credits, CREDIT_COLUMNS)
+CREDIT_CHUNK_ROWS = 4_000
+
+
+def read_credits(raw: RawSource, chunk_rows: int = CREDIT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """`credits.csv` in chunks of rows, so its ~190 MB of text is never all in memory at once."""
+    with _open(raw, raw.credits) as handle:
+        reader = pd.read_csv(handle, dtype=str, chunksize=chunk_rows, on_bad_lines="skip", engine="c")
+        with reader:
+            for chunk in reader:
+                missing = [column for column in CREDIT_COLUMNS if column not in chunk.columns]
+                if missing:
+                    raise ValueError(f"{raw.credits} lacks the columns {', '.join(missing)}")
+                yield chunk

@@ -29,8 +29,7 @@ logger = logging.getLogger(__name__)
 STEPS = [
     "leyendo películas",
     "limpiando películas",
-    "leyendo créditos",
-    "limpiando créditos",
+    "leyendo y limpiando créditos",
     "preparando respuestas",
     "ajustando el recomendador",
     "guardando tablas",
@@ -92,20 +91,16 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     del raw_movies
     progress.finish()
     progress.start(STEPS[2])
-    raw_credits = read_credits(raw)
+    cast, directors = clean_credits(read_credits(raw), movies["id"], report)
     progress.finish()
     progress.start(STEPS[3])
-    cast, directors = clean_credits(raw_credits, movies["id"], report)
-    del raw_credits
-    progress.finish()
-    progress.start(STEPS[4])
     artefacts = build_artefacts(movies, cast, directors)
     progress.finish()
-    progress.start(STEPS[5])
+    progress.start(STEPS[4])
     model = recommender.fit(movies, cast, directors)
     progress.finish()
 
-    progress.start(STEPS[6])
+    progress.start(STEPS[5])
     folder = layout.build_dir(data_dir, version)
     folder.mkdir(parents=True, exist_ok=True)
     movies.to_parquet(folder / layout.MOVIES, index=False)
@@ -126,7 +121,7 @@ def run(settings: Settings, *, on_progress: ProgressCallback | None = None) -> s
     url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
     client = redis.Redis.from_url(url)
     try:
-        progress.start(STEPS[7])
+        progress.start(STEPS[6])
         version = publish(client, build)
         progress.finish()
     finally:
