@@ -26,7 +26,7 @@ lock:
 		--python-version 3.11 --no-header -o requirements/lock.txt
 
 run: install
-	$(PY) -m cartelera_run
+	$(PY) -m launcher
 
 etl: install
 	$(PY) -m etl

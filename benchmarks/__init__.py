@@ -1,1 +1,1 @@
-"""Benchmarks that print figures (`make bench`)."""
+"""Benchmarks behind `make bench`: each module prints its figures side by side with a baseline."""

@@ -1,8 +1,28 @@
-"""`python -m benchmarks`: every benchmark that prints figures (the API load test for now)."""
+"""`make bench`: every benchmark in one run, on MOVIES_DATA (default: the full hybrid dataset)."""
 
 from __future__ import annotations
 
-from benchmarks.api_load import main
+import importlib
+import logging
+import sys
+
+from shared.logging_setup import configure_logging
+
+SUITES = ("benchmarks.etl_bench", "benchmarks.api_load", "benchmarks.worker_bench")
+
+
+def main() -> int:
+    configure_logging("WARNING")
+    failures = 0
+    for name in sys.argv[1:] or SUITES:
+        module = importlib.import_module(name)
+        sys.stdout.write(f"\n=== {name} ===\n")
+        sys.stdout.flush()
+        failures += int(module.main() != 0)
+    if failures:
+        logging.getLogger("benchmarks").error("%d benchmark(s) failed", failures)
+    return 1 if failures else 0
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

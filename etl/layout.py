@@ -10,7 +10,7 @@
   collection_id (Int64, null when none), collection_name (str, may be null), and the unnested
   lists genres, production_companies, production_countries, spoken_languages (list<str> of names,
   ISO 639-1 codes for spoken_languages).
-- `cast.parquet`: movie_id, person_id, name, character, order (billing order, 0 first).
+- `cast.parquet`: movie_id, person_id, name, order (billing order, 0 first).
 - `directors.parquet`: movie_id, person_id, name.
 - `quality.json`: the data-quality report (etl.quality.QualityReport).
 

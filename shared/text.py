@@ -40,6 +40,9 @@ def fold(text: str) -> str:
 
     Punctuation is kept on purpose: `Taxi` and `Taxi!` are different films.
     """
+    if text.isascii():
+        # Most titles and names: nothing to decompose, and this is ten times faster.
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

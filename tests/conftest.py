@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 import redis
 
+from etl.pipeline import Build, build_dataset
+from etl.publish import publish
 from shared.embedded_redis import EmbeddedRedis
+from shared.settings import SAMPLE_DATA
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HYBRID_DATA = Path(os.environ.get("HYBRID_DATA", REPO_ROOT.parent / "shared/data/movies-hybrid"))
@@ -57,3 +60,20 @@ def hybrid_data() -> Path:
     if not (HYBRID_DATA / "movies_metadata.csv.gz").exists():
         pytest.skip("the hybrid dataset (../shared/data/movies-hybrid) is not available here")
     return HYBRID_DATA
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The repo's real sample through the whole ETL once per session (no Redis involved)."""
+    return build_dataset(SAMPLE_DATA, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture
+def published_redis_url(redis_url: str, sample_build: Build) -> str:
+    """An empty embedded Redis database with the sample published as the current version."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        publish(client, sample_build)
+    finally:
+        client.close()
+    return redis_url

@@ -1,0 +1,1 @@
+"""The exploratory data analysis: a static Spanish HTML report with figures, built from the clean tables."""

@@ -1,0 +1,133 @@
+"""The whole ETL: extract, transform, build the query artefacts and the model, write, publish."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pandas as pd
+import redis
+
+from etl import layout, recommender
+from etl.artefacts import QueryArtefacts, build_artefacts
+from etl.extract import read_credits, read_movies
+from etl.progress import Progress, ProgressCallback
+from etl.publish import dumps, publish
+from etl.quality import QualityReport
+from etl.recommender import RecommenderModel
+from etl.transform import clean_credits, clean_movies
+from shared import keys
+from shared.embedded_redis import resolve_redis_url
+from shared.settings import Settings
+from shared.source import content_digest, locate
+
+logger = logging.getLogger(__name__)
+
+STEPS = [
+    "leyendo películas",
+    "limpiando películas",
+    "leyendo y limpiando créditos",
+    "preparando respuestas",
+    "ajustando el recomendador",
+    "guardando tablas",
+    "publicando en Redis",
+]
+
+
+@dataclass(frozen=True)
+class Build:
+    """One dataset version: the clean tables, the query artefacts and the fitted model."""
+
+    version: str
+    source_digest: str
+    folder: Path
+    movies: pd.DataFrame
+    cast: pd.DataFrame
+    directors: pd.DataFrame
+    report: QualityReport
+    artefacts: QueryArtefacts
+    model: RecommenderModel
+
+    def meta(self) -> dict[str, str]:
+        return {
+            "version": self.version,
+            "source_digest": self.source_digest,
+            "created_at": self.version.split("-", 1)[0],
+            "movies": str(len(self.movies)),
+            "cast_rows": str(len(self.cast)),
+            "director_rows": str(len(self.directors)),
+        }
+
+    def redis_payload(self) -> Iterator[tuple[str, dict[str, bytes] | bytes]]:
+        v, a = self.version, self.artefacts
+        yield keys.months(v), {str(k): str(n).encode() for k, n in a.months.items()}
+        yield keys.weekdays(v), {str(k): str(n).encode() for k, n in a.weekdays.items()}
+        yield keys.movies(v), {str(k): dumps(m) for k, m in a.movies.items()}
+        yield keys.titles(v), {k: dumps(group) for k, group in a.titles.items()}
+        yield keys.actors(v), {k: dumps(group) for k, group in a.actors.items()}
+        yield keys.directors(v), {k: dumps(group) for k, group in a.directors.items()}
+        yield keys.title_catalog(v), orjson.dumps(a.title_catalog)
+        yield keys.actor_catalog(v), orjson.dumps(a.actor_catalog)
+        yield keys.director_catalog(v), orjson.dumps(a.director_catalog)
+        yield keys.model(v), self.model.to_redis_fields()
+
+
+def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = None) -> Build:
+    """Raw Kaggle files -> clean tables on disk and everything a version needs, without Redis."""
+    progress = progress or Progress(STEPS)
+    raw = locate(source)
+    digest = content_digest(raw)
+    version = keys.new_version(digest)
+    report = QualityReport()
+
+    progress.start(STEPS[0])
+    raw_movies = read_movies(raw)
+    progress.finish()
+    progress.start(STEPS[1])
+    movies = clean_movies(raw_movies, report)
+    del raw_movies
+    progress.finish()
+    progress.start(STEPS[2])
+    cast, directors = clean_credits(read_credits(raw), movies["id"], report)
+    progress.finish()
+    progress.start(STEPS[3])
+    artefacts = build_artefacts(movies, cast, directors)
+    progress.finish()
+    progress.start(STEPS[4])
+    model = recommender.fit(movies, cast, directors)
+    progress.finish()
+
+    progress.start(STEPS[5])
+    folder = layout.build_dir(data_dir, version)
+    folder.mkdir(parents=True, exist_ok=True)
+    movies.to_parquet(folder / layout.MOVIES, index=False)
+    cast.to_parquet(folder / layout.CAST, index=False)
+    directors.to_parquet(folder / layout.DIRECTORS, index=False)
+    report.write(folder / layout.QUALITY)
+    # The marker moves last, so a tool never reads a half-written folder.
+    (layout.datasets_dir(data_dir) / layout.LATEST).write_text(version + "\n")
+    progress.finish()
+    return Build(version, digest, folder, movies, cast, directors, report, artefacts, model)
+
+
+def run(settings: Settings, *, on_progress: ProgressCallback | None = None) -> str:
+    """`python -m etl`: always rebuild from the source and publish a new version."""
+    progress = Progress(STEPS, on_progress)
+    build = build_dataset(settings.movies_data, settings.data_dir, progress=progress)
+    logger.info("calidad de datos:\n%s", build.report.summary())
+    url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
+    client = redis.Redis.from_url(url)
+    try:
+        progress.start(STEPS[6])
+        version = publish(client, build)
+        progress.finish()
+    finally:
+        client.close()
+        if server is not None:
+            server.stop()
+    if on_progress is not None:
+        on_progress(100, f"versión {version} publicada")
+    return version
