@@ -13,6 +13,7 @@ from arq.connections import ArqRedis
 
 from api.observability import Metrics
 from api.services.dataset import DatasetReader
+from api.services.pipelined_redis import PipelinedRedis
 from api.services.suggestions import CatalogCache
 from shared.embedded_redis import EmbeddedRedis, resolve_redis_url
 from shared.jobs import QUEUE_NAME
@@ -45,10 +46,12 @@ async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[
     client = async_redis(url)
     # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
     queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME)
-    reader = DatasetReader(client)
+    lookups = PipelinedRedis(url)
+    reader = DatasetReader(lookups)
     try:
         yield Resources(settings, client, queue, reader, CatalogCache(reader), metrics)
     finally:
+        await lookups.aclose()
         await client.aclose(close_connection_pool=True)
         if server is not None:
             await asyncio.to_thread(server.stop)

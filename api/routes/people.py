@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import Response
 
 from api import messages
-from api.deps import ResourcesDep
 from api.responses import JsonResponse
+from api.routes.params import NAME_DOC, PERSON_ID_DOC, optional_int, path_text, resources
 from api.schemas import ActorAnswer, DirectorAnswer, errors
-from api.services.people import find_person
+from api.services.people import PersonMatch, Role, find_person
 
 router = APIRouter(tags=["consultas"])
 
-NameParam = Annotated[
-    str, Path(description="Nombre como lo escriba la persona (sin importar mayúsculas ni tildes).")
-]
-PersonIdParam = Annotated[
-    int | None, Query(alias="id", description="Elige entre personas del mismo nombre por su id de TMDB.")
-]
+PERSON_PARAMETERS = {"parameters": [NAME_DOC, PERSON_ID_DOC]}
+
+
+async def matched_person(request: Request, role: Role) -> PersonMatch:
+    state = resources(request)
+    return await find_person(
+        state.dataset,
+        state.catalogs,
+        role,
+        path_text(request, "nombre"),
+        person_id=optional_int(request, "id"),
+    )
 
 
 @router.get(
@@ -28,9 +33,10 @@ PersonIdParam = Annotated[
     summary="Películas y retorno de un actor o actriz (solo créditos de reparto)",
     response_model=None,
     responses={200: {"model": ActorAnswer}, **errors(404, 422, 503)},
+    openapi_extra=PERSON_PARAMETERS,
 )
-async def get_actor(nombre: NameParam, resources: ResourcesDep, person_id: PersonIdParam = None) -> Response:
-    match = await find_person(resources.dataset, resources.catalogs, "actor", nombre, person_id=person_id)
+async def get_actor(request: Request) -> Response:
+    match = await matched_person(request, "actor")
     person = match.person
     return JsonResponse(
         {
@@ -55,11 +61,10 @@ async def get_actor(nombre: NameParam, resources: ResourcesDep, person_id: Perso
     summary="Películas dirigidas por una persona, con su retorno, costo y ganancia",
     response_model=None,
     responses={200: {"model": DirectorAnswer}, **errors(404, 422, 503)},
+    openapi_extra=PERSON_PARAMETERS,
 )
-async def get_director(
-    nombre: NameParam, resources: ResourcesDep, person_id: PersonIdParam = None
-) -> Response:
-    match = await find_person(resources.dataset, resources.catalogs, "director", nombre, person_id=person_id)
+async def get_director(request: Request) -> Response:
+    match = await matched_person(request, "director")
     person = match.person
     films = person["peliculas"]
     return JsonResponse(

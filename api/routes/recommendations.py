@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import Response
 
 from api import messages
-from api.deps import ResourcesDep
 from api.responses import JsonResponse
-from api.routes.titles import IdParam, TitleParam, YearParam
+from api.routes.params import resources
+from api.routes.titles import TITLE_PARAMETERS, matched_title
 from api.schemas import JobAccepted, RecommendationAnswer, errors
 from api.services.recommendations import Pending, recommend
-from api.services.titles import find_title
 
 router = APIRouter(tags=["recomendaciones"])
 
@@ -25,14 +25,12 @@ router = APIRouter(tags=["recomendaciones"])
         202: {"model": JobAccepted, "description": "Todavía calculando: volvé a preguntar en unos segundos."},
         **errors(404, 422, 503),
     },
+    openapi_extra=TITLE_PARAMETERS,
 )
-async def recomendacion(
-    titulo: TitleParam, resources: ResourcesDep, anio: YearParam = None, movie_id: IdParam = None
-) -> Response:
-    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
-    result = await recommend(
-        resources.redis, resources.queue, match, resources.settings.recommend_wait_seconds
-    )
+async def recomendacion(request: Request) -> Response:
+    match = await matched_title(request)
+    state = resources(request)
+    result = await recommend(state.dataset, state.queue, match, state.settings.recommend_wait_seconds)
     if isinstance(result, Pending):
         return JsonResponse(
             {"job_id": result.job_id, "estado": result.estado, "mensaje": messages.recommendation_pending()},

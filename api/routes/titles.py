@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
+from starlette.requests import Request
 from starlette.responses import Response
 
 from api import messages
-from api.deps import ResourcesDep
 from api.responses import JsonResponse
+from api.routes.params import MOVIE_ID_DOC, TITLE_DOC, YEAR_DOC, optional_int, path_text, resources
 from api.schemas import ScoreAnswer, VotesAnswer, errors
-from api.services.titles import find_title
+from api.services.titles import TitleMatch, find_title
 
 router = APIRouter(tags=["consultas"])
+TITLE_PARAMETERS = {"parameters": [TITLE_DOC, YEAR_DOC, MOVIE_ID_DOC]}
 
-TitleParam = Annotated[
-    str,
-    Path(
-        description="Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). "
-        "Codificá /, ?, # y % (Face%2FOff). Con varias películas del mismo título, "
-        "«Hamlet (1996)» elige por año.",
-    ),
-]
-YearParam = Annotated[int | None, Query(description="Elige entre películas del mismo título por año.")]
-IdParam = Annotated[
-    int | None, Query(alias="id", description="Elige entre películas del mismo título por id.")
-]
+
+async def matched_title(request: Request) -> TitleMatch:
+    """The movie the path's title names, `?anio=`/`?id=` applied (shared by every title route)."""
+    state = resources(request)
+    return await find_title(
+        state.dataset,
+        state.catalogs,
+        path_text(request, "titulo"),
+        year=optional_int(request, "anio"),
+        movie_id=optional_int(request, "id"),
+    )
 
 
 @router.get(
@@ -34,11 +35,10 @@ IdParam = Annotated[
     summary="Año de estreno y popularidad de una película",
     response_model=None,
     responses={200: {"model": ScoreAnswer}, **errors(404, 422, 503)},
+    openapi_extra=TITLE_PARAMETERS,
 )
-async def score_titulo(
-    titulo: TitleParam, resources: ResourcesDep, anio: YearParam = None, movie_id: IdParam = None
-) -> Response:
-    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
+async def score_titulo(request: Request) -> Response:
+    match = await matched_title(request)
     movie = match.movie
     return JsonResponse(
         {
@@ -57,11 +57,10 @@ async def score_titulo(
     summary="Valoraciones de una película (solo con al menos 2000 votos)",
     response_model=None,
     responses={200: {"model": VotesAnswer}, **errors(404, 422, 503)},
+    openapi_extra=TITLE_PARAMETERS,
 )
-async def votos_titulo(
-    titulo: TitleParam, resources: ResourcesDep, anio: YearParam = None, movie_id: IdParam = None
-) -> Response:
-    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
+async def votos_titulo(request: Request) -> Response:
+    match = await matched_title(request)
     movie = match.movie
     body: dict[str, Any] = {"id": movie["id"], "titulo": movie["titulo"], "anio": movie["anio"]}
     if movie["votos"] >= messages.MIN_VOTES:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import redis.asyncio as aioredis
-
 from api import messages
 from api.errors import UnavailableError
+from api.services.pipelined_redis import PipelinedRedis, PipelinedScript
 from shared import keys
 
 # GET the pointer, then read one field of that version's key, in one script: an answer can never
@@ -42,9 +41,9 @@ class DatasetNotPublishedError(UnavailableError):
 class DatasetReader:
     """Looks fields up in the current dataset version; raises DatasetNotPublishedError when there is none."""
 
-    def __init__(self, client: aioredis.Redis) -> None:
+    def __init__(self, client: PipelinedRedis) -> None:
         self.client = client
-        self._script = client.register_script(_LOOKUP)
+        self._script = PipelinedScript(client, _LOOKUP)
         self._templates: dict[KeyFor, tuple[str, str]] = {}
 
     def _template(self, key_for: KeyFor) -> tuple[str, str]:
@@ -67,8 +66,17 @@ class DatasetReader:
         return self._unpack(await self._script(keys=[keys.CURRENT_VERSION], args=[prefix, suffix, "s", ""]))
 
     async def current_version(self) -> str | None:
-        raw = await self.client.get(keys.CURRENT_VERSION)
-        return raw.decode() if isinstance(raw, bytes) else raw
+        raw = await self.client.execute("GET", keys.CURRENT_VERSION)
+        return raw.decode() if isinstance(raw, bytes) else None
+
+    async def get(self, key: str) -> bytes | None:
+        """A key of a version already known (from an answer), e.g. its recommendation cache."""
+        raw = await self.client.execute("GET", key)
+        return raw if isinstance(raw, bytes) else None
+
+    async def hget(self, key: str, field: str) -> bytes | None:
+        raw = await self.client.execute("HGET", key, field)
+        return raw if isinstance(raw, bytes) else None
 
     @staticmethod
     def _unpack(reply: object) -> tuple[str, bytes | None]:

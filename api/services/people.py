@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import orjson
@@ -16,6 +17,7 @@ from shared.text import name_key
 
 MAX_NAME_LENGTH = 200
 Role = Literal["actor", "director"]
+_name_key = lru_cache(maxsize=16384)(name_key)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ async def find_person(
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidInputError(messages.input_too_long("nombre", MAX_NAME_LENGTH), code="name_too_long")
     key_for = keys.actors if role == "actor" else keys.directors
-    version, raw = await reader.field(key_for, name_key(cleaned))
+    version, raw = await reader.field(key_for, _name_key(cleaned))
     if raw is None:
         kind = "actors" if role == "actor" else "directors"
         suggestions = await catalogs.suggest(kind, version, cleaned)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-import redis.asyncio as aioredis
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus, ResultNotFound
 
 from api import messages
 from api.errors import UnavailableError
+from api.services.dataset import DatasetReader
 from api.services.titles import TitleMatch
 from shared import jobs, keys
 
@@ -38,17 +38,18 @@ class RecommendationFailedError(UnavailableError):
         super().__init__(messages.RECOMMENDATION_FAILED, headers={"Retry-After": "30"})
 
 
-async def cached(client: aioredis.Redis, version: str, movie_id: int) -> dict[str, Any] | None:
-    raw = await client.hget(keys.recommendations(version), str(movie_id))  # type: ignore[misc]
+async def cached(reader: DatasetReader, version: str, movie_id: int) -> dict[str, Any] | None:
+    # Keyed by the version the title was resolved in, so the answer stays within one version.
+    raw = await reader.hget(keys.recommendations(version), str(movie_id))
     return orjson.loads(raw) if raw else None
 
 
 async def recommend(
-    client: aioredis.Redis, queue: ArqRedis, match: TitleMatch, wait_seconds: float
+    reader: DatasetReader, queue: ArqRedis, match: TitleMatch, wait_seconds: float
 ) -> dict[str, Any] | Pending:
     """The RecommendationResult (as a dict) for the matched movie, or Pending with the job to poll."""
     version, movie_id = match.version, int(match.movie["id"])
-    hit = await cached(client, version, movie_id)
+    hit = await cached(reader, version, movie_id)
     if hit is not None:
         return hit
     job_id = jobs.recommend_job_id(version, movie_id)
@@ -63,7 +64,7 @@ async def recommend(
         return Pending(job_id, "in_progress" if status == JobStatus.in_progress else "queued")
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.
-        hit = await cached(client, version, movie_id)
+        hit = await cached(reader, version, movie_id)
         if hit is not None:
             return hit
         return Pending(job_id, "queued")

@@ -110,7 +110,7 @@ class CatalogCache:
             if cached is not None:
                 return cached
             key_for, build = _BUILDERS[kind]
-            raw = await self.reader.client.get(key_for(version))
+            raw = await self.reader.get(key_for(version))
             if raw is None:
                 # That version expired since it answered; the current one suggests instead.
                 version, raw = await self.reader.string(key_for)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -18,6 +19,8 @@ from shared.text import split_title_year, title_key
 
 MAX_TITLE_LENGTH = 300
 _ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}")
+# Popular titles are asked for again and again; their key is computed once.
+_title_key = lru_cache(maxsize=16384)(title_key)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ async def find_title(
     cleaned = clean_title(text)
     version = ""
     for reading, typed_year in _readings(cleaned):
-        version, raw = await reader.field(keys.titles, title_key(reading))
+        version, raw = await reader.field(keys.titles, _title_key(reading))
         if raw is None:
             continue
         movies: list[dict[str, Any]] = orjson.loads(raw)

@@ -1,0 +1,81 @@
+"""Reading the path and query parameters of the query routes by hand, documented in OpenAPI by hand.
+
+FastAPI's per-request parameter machinery costs more CPU than the Redis lookup and the rest of a
+query route together (measured with benchmarks/api_load.py), so the hot routes take the raw
+`Request` and parse their few parameters here, with the same 422 error shape FastAPI would give.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from starlette.requests import Request
+
+from api import messages
+from api.errors import ApiError
+from api.lifespan import Resources
+
+_INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+
+
+class ParameterError(ApiError):
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(
+            messages.invalid_parameters([(name, problem)]), errores=[{"campo": name, "problema": problem}]
+        )
+
+
+def resources(request: Request) -> Resources:
+    """The app's resources from the lifespan state (what `deps.ResourcesDep` gives other routes)."""
+    return cast(Resources, request.state.resources)
+
+
+def path_text(request: Request, name: str) -> str:
+    return cast(str, request.path_params[name])
+
+
+def optional_int(request: Request, name: str) -> int | None:
+    if not request.scope["query_string"]:
+        return None
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    text = values[-1].strip()
+    if not _INTEGER.match(text):
+        raise ParameterError(name, "int_parsing")
+    return int(text)
+
+
+def path_doc(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+def query_int_doc(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "integer"},
+    }
+
+
+TITLE_DOC = path_doc(
+    "titulo",
+    "Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). Codificá /, ?, # y % "
+    "(Face%2FOff). Con varias películas del mismo título, «Hamlet (1996)» elige por año.",
+)
+YEAR_DOC = query_int_doc("anio", "Elige entre películas del mismo título por año de estreno.")
+MOVIE_ID_DOC = query_int_doc("id", "Elige entre películas del mismo título por id.")
+NAME_DOC = path_doc("nombre", "Nombre como lo escriba la persona (sin importar mayúsculas ni tildes).")
+PERSON_ID_DOC = query_int_doc("id", "Elige entre personas del mismo nombre por su id de TMDB.")

@@ -1,0 +1,254 @@
+"""Load benchmark of the gateway: each query route vs a bare FastAPI route, side by side, on loopback.
+
+`python -m benchmarks.api_load` starts an embedded Redis, publishes MOVIES_DATA through the ETL
+(default: the hybrid data when present, else the sample), serves the gateway and a trivial FastAPI
+app with identical uvicorn settings, drives each with 64 connections (wrk, or locust when wrk is
+missing) and prints requests/s, p50, p99 and the ratio to the trivial route.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import orjson
+import redis
+
+from shared import keys
+from shared.embedded_redis import EmbeddedRedis, free_port
+from shared.settings import REPO_ROOT, SAMPLE_DATA, Settings
+
+logger = logging.getLogger("benchmarks.api_load")
+
+HYBRID_DATA = REPO_ROOT.parent / "shared" / "data" / "movies-hybrid"
+RATIO_TARGET = 0.60
+P99_TARGET_MS = 25.0
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+
+
+def _default_data() -> Path:
+    configured = os.environ.get("MOVIES_DATA")
+    if configured:
+        return Path(configured)
+    return HYBRID_DATA if (HYBRID_DATA / "movies_metadata.csv.gz").exists() else SAMPLE_DATA
+
+
+def publish(url: str, source: Path, data_dir: Path) -> str:
+    """Runs the real ETL into `data_dir` and publishes it to the Redis at `url`."""
+    from etl.pipeline import run
+
+    settings = Settings(redis_url=url, movies_data=source, data_dir=data_dir)
+    started = time.perf_counter()
+    version = run(settings)
+    logger.info("ETL published %s in %.1f s", version, time.perf_counter() - started)
+    return version
+
+
+def pick_paths(url: str) -> dict[str, str]:
+    """Real inputs for each query route, read from the published catalogues."""
+    client = redis.Redis.from_url(url)
+    try:
+        version = client.get(keys.CURRENT_VERSION)
+        if version is None:
+            raise SystemExit("no dataset is published")
+        v = version.decode()
+        titles = orjson.loads(client.get(keys.title_catalog(v)) or b"[]")
+        actors = orjson.loads(client.get(keys.actor_catalog(v)) or b"[]")
+        directors = orjson.loads(client.get(keys.director_catalog(v)) or b"[]")
+    finally:
+        client.close()
+    title = max(titles, key=lambda row: row[3])[1]
+    actor = max(actors, key=lambda row: row[1])[0]
+    director = max(directors, key=lambda row: row[1])[0]
+    return {
+        "cantidad_filmaciones_mes": "/cantidad_filmaciones_mes/Setiembre",
+        "cantidad_filmaciones_dia": "/cantidad_filmaciones_dia/miercoles",
+        "score_titulo": "/score_titulo/" + quote(title.lower(), safe=""),
+        "votos_titulo": "/votos_titulo/" + quote(title, safe=""),
+        "get_actor": "/get_actor/" + quote(actor.upper(), safe=""),
+        "get_director": "/get_director/" + quote(director, safe=""),
+        "recomendacion": "/recomendacion/" + quote(title, safe=""),
+    }
+
+
+@contextlib.contextmanager
+def serve(app: str, port: int, env: dict[str, str], workers: int) -> Iterator[str]:
+    """uvicorn in a subprocess, the same options for every app under test."""
+    command = [
+        sys.executable,
+        *("-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)),
+        *("--workers", str(workers), "--no-access-log", "--log-level", "warning"),
+        *("--loop", "uvloop", "--http", "httptools"),
+    ]
+    process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + "/openapi.json", timeout=1).status_code == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{app} did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def worker(env: dict[str, str]) -> Iterator[bool]:
+    """The recommendation worker, when the worker package exists, to fill the cache before the run."""
+    if not (REPO_ROOT / "worker" / "__main__.py").exists():
+        yield False
+        return
+    process = subprocess.Popen([sys.executable, "-m", "worker"], env=env, cwd=REPO_ROOT)
+    try:
+        yield True
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip())
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def run_wrk(name: str, base: str, path: str, seconds: int, connections: int) -> Result:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", base + path]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return Result(name, path, rps, p50, p99, int(bad.group(1)) if bad else 0)
+
+
+def run_locust(name: str, base: str, path: str, seconds: int, connections: int) -> Result:
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = str(Path(folder) / "stats")
+        command = [
+            sys.executable,
+            *("-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless"),
+            *("-u", str(connections), "-r", str(connections), "-t", f"{seconds}s"),
+            *("--host", base, "--csv", prefix, "--only-summary", "--loglevel", "WARNING"),
+        ]
+        env = {**os.environ, "BENCH_PATH": path}
+        subprocess.run(command, env=env, check=False, capture_output=True)
+        with open(prefix + "_stats.csv", newline="") as handle:
+            row = next(r for r in csv.DictReader(handle) if r["Name"] == "target")
+    return Result(
+        name,
+        path,
+        float(row["Requests/s"]),
+        float(row["50%"]),
+        float(row["99%"]),
+        int(row["Failure Count"]),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (same for both apps)")
+    parser.add_argument("--redis-url", help="bench against an already published Redis (skips the ETL)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    if shutil.which("wrk"):
+        driver, tool = run_wrk, "wrk"
+    else:
+        try:
+            import locust  # noqa: F401
+        except ImportError:
+            logger.warning("neither wrk nor locust is installed: skipping the API load benchmark")
+            return 0
+        driver, tool = run_locust, "locust"
+
+    with contextlib.ExitStack() as stack:
+        url = args.redis_url
+        if not url:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cartelera-bench-")))
+            url = stack.enter_context(EmbeddedRedis(folder / "redis", persistent=False))
+            source = _default_data()
+            logger.info("publishing %s", source)
+            publish(url, source, folder / "data")
+        paths = pick_paths(url)
+        env = {**os.environ, "REDIS_URL": url, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO_ROOT)}
+        env.pop("ADMIN_TOKEN", None)
+        api = stack.enter_context(serve("api.main:app", free_port(), env, args.workers))
+        trivial = stack.enter_context(serve("benchmarks.trivial_app:app", free_port(), env, args.workers))
+        has_worker = stack.enter_context(worker(env))
+        # One request each first: fills the recommendation cache (through the worker) and warms up.
+        for name, path in list(paths.items()):
+            status = httpx.get(api + path, timeout=60).status_code
+            if status != 200:
+                logger.warning("%s answers %d%s: left out", path, status, "" if has_worker else " (no worker)")
+                del paths[name]
+        logger.info("load: %s, %d connections, %d s per route, %d uvicorn worker(s)",
+                    tool, args.connections, args.seconds, args.workers)
+        baseline = driver("trivial {ok: true}", trivial, "/ok", args.seconds, args.connections)
+        results = [driver(name, api, path, args.seconds, args.connections) for name, path in paths.items()]
+        baseline_after = driver("trivial (again)", trivial, "/ok", args.seconds, args.connections)
+    report(baseline, baseline_after, results)
+    return 0
+
+
+def report(baseline: Result, baseline_after: Result, results: list[Result]) -> None:
+    reference = (baseline.requests_per_second + baseline_after.requests_per_second) / 2
+    lines = [
+        f"{'route':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'non-2xx':>9}  verdict",
+    ]
+    for result in (baseline, *results, baseline_after):
+        ratio = result.requests_per_second / reference if reference else 0.0
+        trivial = result.path == "/ok"
+        ok = trivial or (ratio >= RATIO_TARGET and result.p99_ms < P99_TARGET_MS and result.non_2xx == 0)
+        lines.append(
+            f"{result.name:<28}{result.requests_per_second:>10.0f}{result.p50_ms:>9.2f}{result.p99_ms:>9.2f}"
+            f"{ratio:>8.2f}{result.non_2xx:>9}  {'-' if trivial else 'ok' if ok else 'BELOW TARGET'}"
+        )
+    lines.append(
+        f"targets: ratio >= {RATIO_TARGET:.2f} of the trivial route (mean of its two runs), "
+        f"p99 < {P99_TARGET_MS:.0f} ms"
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
