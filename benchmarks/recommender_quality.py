@@ -27,8 +27,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from benchmarks.common import movies_data
 from etl.recommender import DEFAULT_PARAMS, DEFAULT_WEIGHTS, FeatureWeights, duplicate_groups, fit
 from etl.recommender_model import RankingParams, RecommenderModel
+from shared.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -248,14 +250,12 @@ def format_table(rows: Sequence[Row], data: EvalData) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from shared.settings import Settings
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="carpeta de los datos (MOVIES_DATA)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings()
-    source: Path = args.data or settings.movies_data
+    # Called as main() by `python -m benchmarks`: the suite's own argv is not ours.
+    args = parser.parse_args(list(argv) if argv is not None else [])
+    configure_logging("WARNING")
+    source: Path = args.data or movies_data()
     if not (source / "ratings_small.csv.gz").exists():
         logger.error("%s no contiene ratings_small.csv.gz ni links_small.csv.gz", source)
         return 2
@@ -271,4 +271,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -31,9 +31,9 @@ import httpx
 import psutil
 import redis
 
+from benchmarks.common import movies_data
 from shared import jobs, keys
 from shared.embedded_redis import EmbeddedRedis, free_port
-from shared.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
@@ -264,8 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--titles", type=int, default=200, help="títulos distintos sin caché (>= 50)")
     parser.add_argument("--no-refresh", action="store_true", help="omitir la actualización forzada")
-    args = parser.parse_args(argv)
-    source = Settings().movies_data
+    # Called as main() by `python -m benchmarks`: the suite's own argv is not ours.
+    args = parser.parse_args(list(argv) if argv is not None else [])
+    source = movies_data()
     _say(f"== Recomendaciones: API + worker + Redis ({source}) ==")
     with tempfile.TemporaryDirectory(prefix="cartelera-bench-") as tmp:
         results = run(source, max(50, args.titles), not args.no_refresh, Path(tmp))
@@ -288,4 +289,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
