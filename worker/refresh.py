@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 
+from etl import layout
 from shared import keys
 from shared.source import SourceError, content_digest, locate
 from worker import progress, refresh_child
@@ -22,6 +24,8 @@ from worker.state import WorkerState, state_of
 
 logger = logging.getLogger(__name__)
 
+# Build folders kept on disk (the current version's and the previous one's).
+KEEP_BUILDS = 2
 # How long a refresh waits for another one to finish before giving up.
 LOCK_WAIT_SECONDS = 45 * 60
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +122,22 @@ async def _expire_version(client: aioredis.Redis, version: str, seconds: int) ->
             await client.expire(key, seconds)
 
 
+def prune_builds(data_dir: Path, keep: int = KEEP_BUILDS) -> list[str]:
+    """Remove all but the newest `keep` build folders (version ids sort by build time)."""
+    root = layout.datasets_dir(data_dir)
+    if not root.is_dir():
+        return []
+    marker = root / layout.LATEST
+    latest = marker.read_text().strip() if marker.exists() else None
+    folders = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+    removed = []
+    for folder in folders[keep:]:
+        if folder.name != latest:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+    return removed
+
+
 async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[str, Any]:
     """arq job: refresh the dataset from `settings.movies_data`; a no-op when the source is unchanged."""
     state = state_of(ctx)
@@ -161,6 +181,9 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
                 # Requests that resolved the old pointer just before the switch may still ask for
                 # the old version during the grace period; after it, its data is gone anyway.
                 loop.call_later(keys.OLD_VERSION_GRACE_SECONDS, state.models.drop, previous)
+            removed = await loop.run_in_executor(state.executor, prune_builds, state.settings.data_dir)
+            if removed:
+                logger.info("old build folders removed: %s", ", ".join(removed))
     except asyncio.CancelledError:
         await report(
             client,

@@ -14,6 +14,7 @@ import pytest
 from arq import ArqRedis
 from arq.jobs import Job
 
+from etl import layout
 from shared import jobs, keys
 from shared.schemas import RecommendationResult
 from shared.settings import SAMPLE_DATA, Settings
@@ -122,6 +123,24 @@ async def test_forced_refresh_publishes_warms_and_retires_the_old_version(
     assert await arq_pool.ttl(keys.meta(after)) == -1
     state = await progress.read(arq_pool, job_id)
     assert state["estado"] == progress.COMPLETE and after in state["detalle"]
+
+
+async def test_repeated_refreshes_keep_two_builds_on_disk(
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+) -> None:
+    versions = []
+    for _ in range(3):
+        await arq_pool.enqueue_job(jobs.REFRESH_DATASET, force=True)
+        worker = make_worker(worker_settings)
+        await worker.main()
+        await worker.close()
+        assert worker.jobs_complete == 1
+        versions.append(await _current(arq_pool))
+    kept = sorted(p.name for p in layout.datasets_dir(worker_settings.data_dir).iterdir() if p.is_dir())
+    assert kept == sorted(versions[-2:])
+    assert layout.latest_build(worker_settings.data_dir) == layout.build_dir(
+        worker_settings.data_dir, versions[-1]
+    )
 
 
 async def test_simultaneous_triggers_run_one_refresh(
