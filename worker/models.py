@@ -54,15 +54,18 @@ class ModelCache:
             return model
         # Concurrent requests for a version not yet loaded share one load.
         lock = self._loading.setdefault(version, asyncio.Lock())
-        async with lock:
-            model = self._models.get(version)
-            if model is None:
-                model = await self._load(version)
-                self._models[version] = model
-                while len(self._models) > self._capacity:
-                    evicted, _ = self._models.popitem(last=False)
-                    logger.info("model of version %s evicted from the cache", evicted)
-        self._loading.pop(version, None)
+        try:
+            async with lock:
+                model = self._models.get(version)
+                if model is None:
+                    model = await self._load(version)
+                    self._models[version] = model
+                    while len(self._models) > self._capacity:
+                        evicted, _ = self._models.popitem(last=False)
+                        logger.info("model of version %s evicted from the cache", evicted)
+        finally:
+            if not lock.locked():
+                self._loading.pop(version, None)
         self._models.move_to_end(version)
         return model
 
