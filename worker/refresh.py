@@ -88,6 +88,8 @@ async def _run_etl(state: WorkerState, job_id: str) -> str:
         str(state.settings.movies_data),
         "--data-dir",
         str(state.settings.data_dir),
+        "--parent-pid",
+        str(os.getpid()),
         stdout=asyncio.subprocess.PIPE,
         env=env,
     )

@@ -9,8 +9,10 @@ the worker's own footprint stays that of a query server. Each stdout line is one
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +23,7 @@ from shared.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
 
+_PR_SET_PDEATHSIG = 1
 PROGRESS = "@progress"
 VERSION = "@version"
 
@@ -30,11 +33,24 @@ def _emit(*parts: object) -> None:
     sys.stdout.flush()
 
 
+def _die_with_parent(parent: int) -> None:
+    """On Linux, ask the kernel to kill this process when the worker dies (even by SIGKILL), so
+    a half-done refresh never publishes after its worker is gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the worker died before the request took effect
+        raise SystemExit(3)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--parent-pid", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.parent_pid is not None:
+        _die_with_parent(args.parent_pid)
     configure_logging()
     url = os.environ.get("REDIS_URL")
     if not url:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
+import redis
 from arq import ArqRedis, create_pool
 from arq.worker import Worker
 
@@ -18,6 +25,21 @@ from shared.settings import SAMPLE_DATA, Settings
 from worker.settings import worker_options
 
 WorkerFactory = Callable[..., Worker]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
+MARK = " [B]"
+
+
+@pytest.fixture(scope="session")
+def changed_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with every title marked, so an answer shows which version it came from."""
+    folder = tmp_path_factory.mktemp("source-b")
+    movies = pd.read_csv(SAMPLE_DATA / "movies_metadata.csv.gz", dtype=str, keep_default_na=False)
+    has_title = movies["title"] != ""
+    movies.loc[has_title, "title"] = movies.loc[has_title, "title"] + MARK
+    movies.to_csv(folder / "movies_metadata.csv.gz", index=False)
+    shutil.copy(SAMPLE_DATA / "credits.csv.gz", folder / "credits.csv.gz")
+    return folder
 
 
 @pytest.fixture
@@ -55,6 +77,45 @@ def make_worker(arq_pool: ArqRedis) -> WorkerFactory:
         return Worker(**options)
 
     return build
+
+
+class WorkerProcess:
+    """`arq worker.settings.WorkerSettings` in its own process, as in production."""
+
+    def __init__(self, redis_url: str, data_dir: Path, movies_data: Path = SAMPLE_DATA) -> None:
+        self.redis_url = redis_url
+        self.env = {k: v for k, v in os.environ.items() if k not in {"MOVIES_DATA", "DATA_DIR"}}
+        self.env.update(
+            REDIS_URL=redis_url,
+            PYTHONPATH=str(REPO_ROOT),
+            DATA_DIR=str(data_dir),
+            MOVIES_DATA=str(movies_data),
+            REFRESH_CRON_HOUR="",
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "arq", "worker.settings.WorkerSettings"]
+        self.process = subprocess.Popen(command, env=self.env, cwd=REPO_ROOT)
+        client = redis.Redis.from_url(self.redis_url)
+        deadline = time.monotonic() + 30
+        while not client.exists(HEALTH_KEY):
+            assert self.process.poll() is None and time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.05)
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(15)
+
+
+@pytest.fixture
+def worker_process(published_redis_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A worker process on the published sample (not started yet)."""
+    worker = WorkerProcess(published_redis_url, tmp_path / "data")
+    yield worker
+    worker.stop()
 
 
 @contextlib.asynccontextmanager

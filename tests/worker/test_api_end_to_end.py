@@ -12,50 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import pytest
 import redis
 
 from shared import jobs, keys
 from shared.embedded_redis import free_port
+from tests.worker.conftest import REPO_ROOT, WorkerProcess
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
 ADMIN_TOKEN = "prueba-de-integracion-7f3a"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-class WorkerProcess:
-    """`arq worker.settings.WorkerSettings` in its own process, as in production."""
-
-    def __init__(self, redis_url: str, data_dir: Path) -> None:
-        self.redis_url = redis_url
-        self.env = {k: v for k, v in os.environ.items() if k not in {"MOVIES_DATA", "DATA_DIR"}}
-        self.env.update(
-            REDIS_URL=redis_url, PYTHONPATH=str(REPO_ROOT), DATA_DIR=str(data_dir), REFRESH_CRON_HOUR=""
-        )
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "arq", "worker.settings.WorkerSettings"]
-        self.process = subprocess.Popen(command, env=self.env, cwd=REPO_ROOT)
-        client = redis.Redis.from_url(self.redis_url)
-        deadline = time.monotonic() + 30
-        while not client.exists(HEALTH_KEY):
-            assert self.process.poll() is None and time.monotonic() < deadline, "the worker did not start"
-            time.sleep(0.05)
-        client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(15)
-
-
-@pytest.fixture
-def worker_process(published_redis_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
-    worker = WorkerProcess(published_redis_url, tmp_path / "data")
-    yield worker
-    worker.stop()
 
 
 @contextlib.contextmanager

@@ -4,38 +4,21 @@ downtime while queries are answered, and a refresh killed half-way that leaves t
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from pathlib import Path
 
-import pandas as pd
 import psutil
-import pytest
 from arq import ArqRedis
 from arq.jobs import Job
 
 from etl import layout
 from shared import jobs, keys
 from shared.schemas import RecommendationResult
-from shared.settings import SAMPLE_DATA, Settings
+from shared.settings import Settings
 from shared.source import fingerprint
-from tests.worker.conftest import WorkerFactory, running
+from tests.worker.conftest import MARK, WorkerFactory, running
 from worker import progress
 from worker.state import STATE_KEY, WorkerState
-
-MARK = " [B]"
-
-
-@pytest.fixture(scope="session")
-def changed_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with every title marked, so an answer shows which version it came from."""
-    folder = tmp_path_factory.mktemp("source-b")
-    movies = pd.read_csv(SAMPLE_DATA / "movies_metadata.csv.gz", dtype=str, keep_default_na=False)
-    has_title = movies["title"] != ""
-    movies.loc[has_title, "title"] = movies.loc[has_title, "title"] + MARK
-    movies.to_csv(folder / "movies_metadata.csv.gz", index=False)
-    shutil.copy(SAMPLE_DATA / "credits.csv.gz", folder / "credits.csv.gz")
-    return folder
 
 
 async def _current(pool: ArqRedis) -> str:
