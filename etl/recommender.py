@@ -10,7 +10,7 @@ offline evaluation in `benchmarks/recommender_quality.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +70,7 @@ def _as_list(value: object) -> list[str]:
     return []
 
 
-def _people(frame: pd.DataFrame, ids: Iterable[int]) -> list[list[str]]:
+def _people(frame: pd.DataFrame, ids: Sequence[int]) -> list[list[str]]:
     """Per movie, tokens of the people in `frame` (by person id, so homonyms stay apart)."""
     if frame.empty:
         return [[] for _ in ids]
@@ -158,13 +158,12 @@ def feature_matrix(
     cast: pd.DataFrame,
     directors: pd.DataFrame,
     weights: FeatureWeights = DEFAULT_WEIGHTS,
-    text_block: Callable[[pd.DataFrame], sparse.csr_matrix] = _text_block,
 ) -> sparse.csr_matrix:
     """The stacked, weighted, row-normalised float32 matrix (one row per movie)."""
     w = weights.as_dict()
     raw: list[tuple[str, sparse.csr_matrix]] = []
     if w["text"] > 0:
-        raw.append(("text", text_block(movies)))
+        raw.append(("text", _text_block(movies)))
     raw += [(name, _token_block(tokens)) for name, tokens in metadata_tokens(movies, cast, directors).items()]
     blocks = [normalize(m, norm="l2") * w[name] for name, m in raw if w[name] > 0 and m.shape[1] > 0]
     if not blocks:
