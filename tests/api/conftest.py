@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from starlette.types import Receive, Scope, Send
 
 from api.main import create_app
 from shared import keys
 from shared.settings import Settings
-from starlette.types import Receive, Scope, Send
 
 ADMIN_TOKEN = "a-real-secret-for-tests-7f3c"
 

@@ -71,12 +71,14 @@ def expected() -> Expected:
     raw["weekday"] = raw["date"].dt.dayofweek
     movies = raw.set_index("id")
 
-    credits = pd.read_csv(SAMPLE / "credits.csv.gz", dtype=str, keep_default_na=False)
-    credits["id"] = pd.to_numeric(credits["id"], errors="coerce")
-    credits = credits[credits["id"].notna()].drop_duplicates("id", keep="first")
-    credits = credits[credits["id"].astype("int64").isin(movies.index)]
+    credit_rows = pd.read_csv(SAMPLE / "credits.csv.gz", dtype=str, keep_default_na=False)
+    credit_rows["id"] = pd.to_numeric(credit_rows["id"], errors="coerce")
+    credit_rows = credit_rows[credit_rows["id"].notna()].drop_duplicates("id", keep="first")
+    credit_rows = credit_rows[credit_rows["id"].astype("int64").isin(movies.index)]
     cast_rows, director_rows = [], []
-    for movie_id, cast_text, crew_text in zip(credits["id"], credits["cast"], credits["crew"], strict=True):
+    for movie_id, cast_text, crew_text in zip(
+        credit_rows["id"], credit_rows["cast"], credit_rows["crew"], strict=True
+    ):
         for member in _literal(cast_text):
             cast_rows.append((int(movie_id), int(member["id"]), member["name"]))
         for member in _literal(crew_text):

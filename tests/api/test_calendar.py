@@ -28,9 +28,8 @@ async def test_every_month_by_name_and_number(api: httpx.AsyncClient) -> None:
             assert body["mes"] == name
             assert body["cantidad"] == int(counts[number])
             assert isinstance(body["cantidad"], int)
-            assert body["mensaje"] == (
-                f"{_thousands(int(counts[number]))} cantidad de películas fueron estrenadas en el mes de {name}"
-            )
+            count = _thousands(int(counts[number]))
+            assert body["mensaje"] == f"{count} cantidad de películas fueron estrenadas en el mes de {name}"
 
 
 async def test_setiembre_is_september(api: httpx.AsyncClient) -> None:

@@ -36,17 +36,17 @@ ODD = [
 @pytest.fixture
 async def odd_api(redis_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     movies = pd.read_csv(SAMPLE_DATA / "movies_metadata.csv.gz", dtype=str).head(len(ODD)).copy()
-    credits = pd.read_csv(SAMPLE_DATA / "credits.csv.gz", dtype=str).head(len(ODD)).copy()
+    credit_rows = pd.read_csv(SAMPLE_DATA / "credits.csv.gz", dtype=str).head(len(ODD)).copy()
     movies["id"] = [str(row[0]) for row in ODD]
     movies["title"] = [row[1] for row in ODD]
     movies["original_title"] = [row[1] for row in ODD]
     movies["release_date"] = [row[2] for row in ODD]
     movies["vote_count"] = [str(row[3]) for row in ODD]
-    credits["id"] = [str(row[0]) for row in ODD]
+    credit_rows["id"] = [str(row[0]) for row in ODD]
     source = tmp_path / "raw"
     source.mkdir()
     movies.to_csv(source / "movies_metadata.csv", index=False)
-    credits.to_csv(source / "credits.csv", index=False)
+    credit_rows.to_csv(source / "credits.csv", index=False)
     build = build_dataset(source, tmp_path / "data")
     client = redis.Redis.from_url(redis_url)
     try:

@@ -27,8 +27,8 @@ def _close(a: float, b: float) -> bool:
 async def test_actors_match_cast_membership(api: httpx.AsyncClient) -> None:
     data = expected()
     people = _people("cast")
-    credits = data.cast.drop_duplicates(["person_id", "movie_id"])
-    joined = credits.merge(data.movies[["return"]], left_on="movie_id", right_index=True)
+    credited = data.cast.drop_duplicates(["person_id", "movie_id"])
+    joined = credited.merge(data.movies[["return"]], left_on="movie_id", right_index=True)
     totals = joined.groupby("person_id")["return"].agg(["count", "sum"])
     rng = random.Random(7)
     names = sorted(k for k, v in people.items() if len(v) == 1)
@@ -77,12 +77,11 @@ async def test_homonyms_most_films_answers_others_listed(api: httpx.AsyncClient)
         body = (await api.get("/get_actor/" + quote(persons[0][1], safe=""))).json()
         assert body["id"] == best
         assert sorted(o["id"] for o in body["otras_coincidencias"]) == sorted(p for p in counts if p != best)
-        for other in counts:
-            picked = (
-                await api.get("/get_actor/" + quote(persons[0][1], safe=""), params={"id": other})
-            ).json()
+        for other, count in counts.items():
+            path = "/get_actor/" + quote(persons[0][1], safe="")
+            picked = (await api.get(path, params={"id": other})).json()
             assert picked["id"] == other
-            assert picked["cantidad_filmaciones"] == counts[other]
+            assert picked["cantidad_filmaciones"] == count
 
 
 async def test_directors_films_and_returns(api: httpx.AsyncClient) -> None:

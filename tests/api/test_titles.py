@@ -39,7 +39,8 @@ async def test_score_of_every_title_matches_the_raw_files(api: httpx.AsyncClient
         assert math.isclose(body["score"], float(row["popularity"]), rel_tol=1e-9)
         assert sorted(o["id"] for o in body["otras_coincidencias"]) == sorted(f["id"] for f in films[1:])
         assert body["mensaje"].startswith(
-            f"La película {row['title']} fue estrenada en el año {int(row['year'])} con un score/popularidad de "
+            f"La película {row['title']} fue estrenada en el año {int(row['year'])} "
+            "con un score/popularidad de "
         )
         checked += 1
     assert checked > 1900
