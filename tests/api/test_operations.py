@@ -86,15 +86,15 @@ async def test_metrics_count_requests_latency_errors_and_version(
     await api.get("/cantidad_filmaciones_mes/nunca")
     text = (await api.get("/metrics")).text
     assert (
-        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:path}",status="200"} 1.0'
+        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:text}",status="200"} 1.0'
         in text
     )
     assert (
-        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:path}",status="404"} 1.0'
+        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:text}",status="404"} 1.0'
         in text
     )
     assert (
-        'cartelera_api_request_duration_seconds_bucket{le="0.025",route="/score_titulo/{titulo:path}"}'
+        'cartelera_api_request_duration_seconds_bucket{le="0.025",route="/score_titulo/{titulo:text}"}'
         in text
     )
     assert 'cartelera_api_errors_total{code="title_not_found"} 1.0' in text
@@ -113,7 +113,7 @@ async def test_every_log_line_carries_the_request_id(
     entry = json.loads(JsonFormatter().format(lines[-1]))
     assert entry["request_id"] == "trace-42"
     assert entry["status"] == 200
-    assert entry["route"] == "/score_titulo/{titulo:path}"
+    assert entry["route"] == "/score_titulo/{titulo:text}"
     assert entry["level"] == "INFO"
 
 
