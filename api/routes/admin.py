@@ -32,7 +32,7 @@ async def refresh(
 
 
 @router.get(
-    "/jobs/{job_id:path}",
+    "/jobs/{job_id:text}",
     summary="Estado y progreso de una tarea",
     response_model=None,
     responses={200: {"model": JobState}, **errors(401, 403, 404, 503)},

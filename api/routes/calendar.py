@@ -16,7 +16,7 @@ router = APIRouter(tags=["consultas"])
 
 
 @router.get(
-    "/cantidad_filmaciones_mes/{mes:path}",
+    "/cantidad_filmaciones_mes/{mes:text}",
     summary="Cantidad de películas estrenadas en un mes",
     response_model=None,
     responses={200: {"model": MonthCount}, **errors(422, 503)},
@@ -28,7 +28,7 @@ async def cantidad_filmaciones_mes(request: Request) -> Response:
 
 
 @router.get(
-    "/cantidad_filmaciones_dia/{dia:path}",
+    "/cantidad_filmaciones_dia/{dia:text}",
     summary="Cantidad de películas estrenadas en un día de la semana",
     response_model=None,
     responses={200: {"model": WeekdayCount}, **errors(422, 503)},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 
 from api import messages
@@ -17,6 +18,22 @@ from api.errors import ApiError
 from api.lifespan import Resources
 
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+
+
+class TextConvertor(Convertor[str]):
+    """Like Starlette's `path` (the rest of the path, `/` included) but also across a newline: a
+    pasted title may carry one, and it must reach the route (and its clear answer), not a 404."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("text", TextConvertor())
 
 
 class ParameterError(ApiError):

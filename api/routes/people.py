@@ -29,7 +29,7 @@ async def matched_person(request: Request, role: Role) -> PersonMatch:
 
 
 @router.get(
-    "/get_actor/{nombre:path}",
+    "/get_actor/{nombre:text}",
     summary="Películas y retorno de un actor o actriz (solo créditos de reparto)",
     response_model=None,
     responses={200: {"model": ActorAnswer}, **errors(404, 422, 503)},
@@ -57,7 +57,7 @@ async def get_actor(request: Request) -> Response:
 
 
 @router.get(
-    "/get_director/{nombre:path}",
+    "/get_director/{nombre:text}",
     summary="Películas dirigidas por una persona, con su retorno, costo y ganancia",
     response_model=None,
     responses={200: {"model": DirectorAnswer}, **errors(404, 422, 503)},

@@ -17,7 +17,7 @@ router = APIRouter(tags=["recomendaciones"])
 
 
 @router.get(
-    "/recomendacion/{titulo:path}",
+    "/recomendacion/{titulo:text}",
     summary="Las 5 películas más parecidas",
     response_model=None,
     responses={

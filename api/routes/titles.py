@@ -31,7 +31,7 @@ async def matched_title(request: Request) -> TitleMatch:
 
 
 @router.get(
-    "/score_titulo/{titulo:path}",
+    "/score_titulo/{titulo:text}",
     summary="Año de estreno y popularidad de una película",
     response_model=None,
     responses={200: {"model": ScoreAnswer}, **errors(404, 422, 503)},
@@ -53,7 +53,7 @@ async def score_titulo(request: Request) -> Response:
 
 
 @router.get(
-    "/votos_titulo/{titulo:path}",
+    "/votos_titulo/{titulo:text}",
     summary="Valoraciones de una película (solo con al menos 2000 votos)",
     response_model=None,
     responses={200: {"model": VotesAnswer}, **errors(404, 422, 503)},

@@ -1,0 +1,128 @@
+"""One error shape everywhere, health and readiness, metrics, request ids and structured logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+
+from api.observability import JsonFormatter, RequestIdFilter
+from tests.api.conftest import serve_in_process, settings_for
+
+QUERY_PATHS = [
+    "/cantidad_filmaciones_mes/enero",
+    "/cantidad_filmaciones_dia/lunes",
+    "/score_titulo/Toy%20Story",
+    "/votos_titulo/Toy%20Story",
+    "/get_actor/Tom%20Hanks",
+    "/get_director/John%20Lasseter",
+    "/recomendacion/Toy%20Story",
+]
+
+
+def _is_error_shape(body: dict[str, object]) -> bool:
+    return isinstance(body.get("error"), str) and isinstance(body.get("detail"), str) and bool(body["detail"])
+
+
+async def test_unknown_route_and_wrong_method_share_the_error_shape(api: httpx.AsyncClient) -> None:
+    response = await api.get("/no/existe")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
+    assert _is_error_shape(response.json())
+    response = await api.post("/score_titulo/Toy%20Story")
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+    assert "GET" in response.headers["allow"]
+    response = await api.delete("/admin/refresh")
+    assert response.status_code == 405
+    assert _is_error_shape(response.json())
+
+
+async def test_framework_validation_errors_share_the_shape(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/admin/refresh", params={"force": "quizas"}, headers={"Authorization": "Bearer x"}
+    )
+    assert response.status_code in (403, 422)
+    assert _is_error_shape(response.json())
+
+
+async def test_health_and_readiness(api: httpx.AsyncClient, current_version: str) -> None:
+    assert (await api.get("/healthz")).json() == {"estado": "ok"}
+    ready = await api.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"estado": "ok", "version": current_version}
+
+
+async def test_no_dataset_published_is_503_in_spanish(redis_url: str) -> None:
+    async with serve_in_process(settings_for(redis_url)) as api:
+        assert (await api.get("/healthz")).status_code == 200
+        for path in [*QUERY_PATHS, "/readyz"]:
+            response = await api.get(path)
+            assert response.status_code == 503, path
+            body = response.json()
+            assert body["error"] == "dataset_not_published"
+            assert "datos publicado" in body["detail"]
+
+
+async def test_request_id_is_generated_or_honoured(api: httpx.AsyncClient) -> None:
+    generated = await api.get("/healthz")
+    assert len(generated.headers["x-request-id"]) >= 16
+    other = await api.get("/healthz")
+    assert other.headers["x-request-id"] != generated.headers["x-request-id"]
+    honoured = await api.get("/score_titulo/nada-de-nada", headers={"X-Request-ID": "bot-1234.abc"})
+    assert honoured.headers["x-request-id"] == "bot-1234.abc"
+    # An id that could forge log lines is replaced, not echoed.
+    forged = await api.get("/healthz", headers={"X-Request-ID": "a b\tc" + "x" * 200})
+    assert forged.headers["x-request-id"] != "a b\tc" + "x" * 200
+
+
+async def test_metrics_count_requests_latency_errors_and_version(
+    api: httpx.AsyncClient, current_version: str
+) -> None:
+    await api.get("/score_titulo/Toy%20Story")
+    await api.get("/score_titulo/Toy%20Stori")
+    await api.get("/cantidad_filmaciones_mes/nunca")
+    text = (await api.get("/metrics")).text
+    assert (
+        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:text}",status="200"} 1.0'
+        in text
+    )
+    assert (
+        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:text}",status="404"} 1.0'
+        in text
+    )
+    assert (
+        'cartelera_api_request_duration_seconds_bucket{le="0.025",route="/score_titulo/{titulo:text}"}'
+        in text
+    )
+    assert 'cartelera_api_errors_total{code="title_not_found"} 1.0' in text
+    assert 'cartelera_api_errors_total{code="invalid_month"} 1.0' in text
+    assert f'cartelera_api_dataset_version_info{{version="{current_version}"}} 1.0' in text
+
+
+async def test_every_log_line_carries_the_request_id(
+    api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.INFO):
+        await api.get("/score_titulo/Toy%20Story", headers={"X-Request-ID": "trace-42"})
+    lines = [r for r in caplog.records if getattr(r, "request_id", None) == "trace-42"]
+    assert lines, "the access line of the request"
+    entry = json.loads(JsonFormatter().format(lines[-1]))
+    assert entry["request_id"] == "trace-42"
+    assert entry["status"] == 200
+    assert entry["route"] == "/score_titulo/{titulo:text}"
+    assert entry["level"] == "INFO"
+
+
+async def test_openapi_documents_the_error_shape_per_route(api: httpx.AsyncClient) -> None:
+    schema = (await api.get("/openapi.json")).json()
+    operation = schema["paths"]["/score_titulo/{titulo}"]["get"]
+    for status in ("200", "404", "422", "503"):
+        assert status in operation["responses"]
+    example = operation["responses"]["404"]["content"]["application/json"]["example"]
+    assert example["error"] == "title_not_found" and example["sugerencias"]
+    assert [p["name"] for p in operation["parameters"]] == ["titulo", "anio", "id"]
+    assert "202" in schema["paths"]["/recomendacion/{titulo}"]["get"]["responses"]

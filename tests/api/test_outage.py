@@ -1,0 +1,59 @@
+"""Redis goes away and comes back: 503 in Spanish meanwhile, answers again without restarting the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import redis
+
+from etl.pipeline import Build
+from etl.publish import publish
+from shared.embedded_redis import EmbeddedRedis, free_port
+from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
+
+PATHS = [
+    "/cantidad_filmaciones_mes/enero",
+    "/score_titulo/Toy%20Story",
+    "/votos_titulo/Toy%20Story",
+    "/get_actor/Tom%20Hanks",
+    "/get_director/John%20Lasseter",
+    "/recomendacion/Toy%20Story",
+    "/score_titulo/Toy%20Stori",
+]
+
+
+async def test_redis_stopped_then_restarted_on_the_same_port(tmp_path: Path, sample_build: Build) -> None:
+    # Persistent, so the restarted server loads what the first one saved (like a real Redis restart).
+    server = EmbeddedRedis(tmp_path / "redis", persistent=True, port=free_port())
+    url = server.start()
+    try:
+        client = redis.Redis.from_url(url)
+        publish(client, sample_build)
+        client.close()
+        async with serve_in_process(settings_for(url)) as api:
+            before = {path: (await api.get(path)).status_code for path in PATHS[:5]}
+            assert set(before.values()) == {200}
+
+            server.stop()
+            for path in PATHS:
+                response = await api.get(path)
+                assert response.status_code == 503, path
+                body = response.json()
+                assert body["error"] == "redis_unavailable"
+                assert "no está disponible" in body["detail"]
+            ready = await api.get("/readyz")
+            assert ready.status_code == 503
+            assert ready.json()["error"] == "redis_unavailable"
+            assert (await api.get("/healthz")).status_code == 200
+            admin = await api.get("/admin/jobs/x", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+            assert admin.status_code == 503
+            assert (await api.get("/metrics")).status_code == 200
+
+            assert server.start() == url
+            after = {path: (await api.get(path)).status_code for path in PATHS[:5]}
+            assert after == before
+            assert (await api.get("/readyz")).status_code == 200
+            toy = (await api.get("/score_titulo/Toy%20Story")).json()
+            assert toy["id"] == 862
+    finally:
+        server.stop()

@@ -1,0 +1,194 @@
+"""Title routes (score, votes) against the raw sample: every title, duplicates, typos, odd characters."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.api.expected import expected, fold
+
+
+def _path(route: str, title: str) -> str:
+    return f"/{route}/" + quote(title, safe="")
+
+
+def _unambiguous_titles() -> list[tuple[str, list[dict[str, object]]]]:
+    """Title keys whose most voted film is unique (a tie has no single right answer)."""
+    out = []
+    for key, films in expected().titles().items():
+        if key and (len(films) == 1 or films[0]["votos"] != films[1]["votos"]):
+            out.append((key, films))
+    return out
+
+
+async def test_score_of_every_title_matches_the_raw_files(api: httpx.AsyncClient) -> None:
+    movies = expected().movies
+    checked = 0
+    for _key, films in _unambiguous_titles():
+        best = films[0]
+        response = await api.get(_path("score_titulo", str(best["titulo"])))
+        assert response.status_code == 200, best
+        body = response.json()
+        row = movies.loc[best["id"]]
+        assert body["id"] == best["id"]
+        assert body["titulo"] == row["title"]
+        assert body["anio"] == int(row["year"])
+        assert math.isclose(body["score"], float(row["popularity"]), rel_tol=1e-9)
+        assert sorted(o["id"] for o in body["otras_coincidencias"]) == sorted(f["id"] for f in films[1:])
+        assert body["mensaje"].startswith(
+            f"La película {row['title']} fue estrenada en el año {int(row['year'])} "
+            "con un score/popularidad de "
+        )
+        checked += 1
+    assert checked > 1900
+
+
+async def test_votes_of_every_title_meet_the_2000_rule(api: httpx.AsyncClient) -> None:
+    movies = expected().movies
+    above = 0
+    for _key, films in _unambiguous_titles():
+        best = films[0]
+        body = (await api.get(_path("votos_titulo", str(best["titulo"])))).json()
+        row = movies.loc[best["id"]]
+        assert (body["id"], body["titulo"], body["anio"]) == (best["id"], row["title"], int(row["year"]))
+        if int(row["vote_count"]) >= 2000:
+            above += 1
+            assert body["cumple_minimo"] is True
+            assert body["votos"] == int(row["vote_count"])
+            assert math.isclose(body["promedio"], float(row["vote_average"]))
+            assert body["mensaje"].startswith(
+                f"La película {row['title']} fue estrenada en el año {int(row['year'])}. La misma cuenta con "
+                "un total de "
+            )
+        else:
+            assert body["cumple_minimo"] is False
+            assert "votos" not in body and "promedio" not in body
+            assert "no cumple" in body["mensaje"] and "2.000" in body["mensaje"]
+    assert above > 20
+
+
+async def test_toy_story_votes_sentence(api: httpx.AsyncClient) -> None:
+    body = (await api.get("/votos_titulo/toy%20story")).json()
+    assert body["mensaje"] == (
+        "La película Toy Story fue estrenada en el año 1995. La misma cuenta con un total de 5.415 "
+        "valoraciones, con un promedio de 7,70"
+    )
+
+
+@pytest.mark.parametrize("typed", ["toy story", "TOY STORY", "  Toy   Story ", "Toy\tStory", "tóy störy"])
+async def test_titles_ignore_case_accents_and_spacing(api: httpx.AsyncClient, typed: str) -> None:
+    body = (await api.get(_path("score_titulo", typed))).json()
+    assert body["id"] == 862
+
+
+async def test_accented_title_typed_without_accents(api: httpx.AsyncClient) -> None:
+    titles = expected().titles()
+    accented = [films[0] for key, films in titles.items() if str(films[0]["titulo"]) != key.title() and
+                any(ord(c) > 127 for c in str(films[0]["titulo"])) and len(films) == 1]  # fmt: skip
+    assert accented, "the sample holds accented titles"
+    for film in accented[:20]:
+        plain = fold(str(film["titulo"])).upper()
+        body = (await api.get(_path("score_titulo", plain))).json()
+        assert body.get("id") == film["id"], (plain, body)
+
+
+async def test_same_title_most_votes_answers_and_others_are_listed(api: httpx.AsyncClient) -> None:
+    films = expected().titles()["hamlet"]
+    assert len(films) == 2
+    body = (await api.get("/score_titulo/hamlet")).json()
+    assert body["id"] == films[0]["id"]
+    assert body["otras_coincidencias"] == [
+        {"id": films[1]["id"], "titulo": "Hamlet", "anio": films[1]["anio"]}
+    ]
+
+
+async def test_year_or_id_picks_among_same_title(api: httpx.AsyncClient) -> None:
+    for key, films in expected().titles().items():
+        if len(films) < 2:
+            continue
+        for film in films:
+            title = str(film["titulo"])
+            by_suffix = (await api.get(_path("score_titulo", f"{title} ({film['anio']})"))).json()
+            by_year = (await api.get(_path("score_titulo", title), params={"anio": film["anio"]})).json()
+            by_id = (await api.get(_path("votos_titulo", title), params={"id": film["id"]})).json()
+            if sum(f["anio"] == film["anio"] for f in films) == 1:
+                assert by_suffix["id"] == film["id"], key
+                assert by_year["id"] == film["id"], key
+            assert by_id["id"] == film["id"], key
+            assert film["id"] not in [o["id"] for o in by_id["otras_coincidencias"]]
+
+
+async def test_year_that_matches_no_film_is_404_listing_the_films(api: httpx.AsyncClient) -> None:
+    response = await api.get("/score_titulo/Hamlet", params={"anio": 1950})
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"] == "title_not_found"
+    assert {s["id"] for s in body["sugerencias"]} == {f["id"] for f in expected().titles()["hamlet"]}
+    response = await api.get("/score_titulo/Hamlet", params={"id": 862})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted"), [("Toy Stori", 862), ("Jumaji", 8844), ("the usual suspect", 629)]
+)
+async def test_typo_is_404_with_suggestions_never_a_silent_fix(
+    api: httpx.AsyncClient, typed: str, wanted: int
+) -> None:
+    response = await api.get(_path("score_titulo", typed))
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"] == "title_not_found"
+    assert 1 <= len(body["sugerencias"]) <= 5
+    assert wanted in [s["id"] for s in body["sugerencias"]]
+    assert set(body["sugerencias"][0]) == {"id", "titulo", "anio"}
+    assert typed in body["detail"]
+
+
+async def test_a_prefix_is_not_a_match(api: httpx.AsyncClient) -> None:
+    assert "toy" not in expected().titles()
+    response = await api.get("/score_titulo/Toy")
+    assert response.status_code == 404
+    assert "id" not in response.json()
+
+
+@pytest.mark.parametrize(
+    "title", ["Face/Off", "Victor/Victoria", "Shall We Dance?", "JLG/JLG: Self-Portrait in December"]
+)
+async def test_titles_with_slashes_and_question_marks(api: httpx.AsyncClient, title: str) -> None:
+    film = expected().titles()[fold(title)][0]
+    for route in ("score_titulo", "votos_titulo"):
+        body = (await api.get(_path(route, title))).json()
+        assert body["id"] == film["id"], (route, title, body)
+
+
+async def test_slash_left_unencoded_still_works(api: httpx.AsyncClient) -> None:
+    assert (await api.get("/score_titulo/Face/Off")).json()["titulo"] == "Face/Off"
+
+
+async def test_twice_encoded_title_is_understood(api: httpx.AsyncClient) -> None:
+    assert (await api.get("/score_titulo/Face%252FOff")).json()["titulo"] == "Face/Off"
+
+
+@pytest.mark.parametrize("path", ["/score_titulo/", "/score_titulo/%20%20", "/votos_titulo/"])
+async def test_empty_title_is_422(api: httpx.AsyncClient, path: str) -> None:
+    response = await api.get(path)
+    assert response.status_code == 422
+    assert response.json()["error"] == "empty_title"
+
+
+async def test_bad_year_parameter_is_422_in_the_common_shape(api: httpx.AsyncClient) -> None:
+    response = await api.get("/score_titulo/Hamlet", params={"anio": "mil"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "validation_error"
+    assert body["errores"] == [{"campo": "anio", "problema": "int_parsing"}]
+    assert "anio" in body["detail"]
+
+
+async def test_huge_title_is_refused_politely(api: httpx.AsyncClient) -> None:
+    response = await api.get(_path("score_titulo", "x" * 5000))
+    assert response.status_code == 422
+    assert response.json()["error"] == "title_too_long"
