@@ -169,7 +169,7 @@ def run_locust(name: str, base: str, path: str, seconds: int, connections: int) 
         ]
         env = {**os.environ, "BENCH_PATH": path}
         subprocess.run(command, env=env, check=False, capture_output=True)
-        with open(prefix + "_stats.csv", newline="") as handle:
+        with Path(prefix + "_stats.csv").open(newline="") as handle:
             row = next(r for r in csv.DictReader(handle) if r["Name"] == "target")
     return Result(
         name,
@@ -219,10 +219,16 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in list(paths.items()):
             status = httpx.get(api + path, timeout=60).status_code
             if status != 200:
-                logger.warning("%s answers %d%s: left out", path, status, "" if has_worker else " (no worker)")
+                why = "" if has_worker else " (no worker)"
+                logger.warning("%s answers %d%s: left out", path, status, why)
                 del paths[name]
-        logger.info("load: %s, %d connections, %d s per route, %d uvicorn worker(s)",
-                    tool, args.connections, args.seconds, args.workers)
+        logger.info(
+            "load: %s, %d connections, %d s per route, %d uvicorn worker(s)",
+            tool,
+            args.connections,
+            args.seconds,
+            args.workers,
+        )
         baseline = driver("trivial {ok: true}", trivial, "/ok", args.seconds, args.connections)
         results = [driver(name, api, path, args.seconds, args.connections) for name, path in paths.items()]
         baseline_after = driver("trivial (again)", trivial, "/ok", args.seconds, args.connections)
