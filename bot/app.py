@@ -63,6 +63,9 @@ def build_application(
     """The bot, ready to run; `request`s and `gateway_transport` let tests swap the network layers."""
     if not settings.telegram_bot_token:
         raise MissingTokenError("TELEGRAM_BOT_TOKEN is not set")
+    # httpx and httpcore log every request's URL, and the Bot API's URLs carry the token.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     async def post_init(application: BotApplication) -> None:
         application.bot_data.gateway = Gateway(
