@@ -45,7 +45,8 @@ async def recommend(update: Update, context: Context, title: str, movie_id: int 
         await status.edit_text(texts.recommendation_slow(title))
         return
     await _show(status, answer)
-    await offer_others(update, context, keyboards.RECOMMEND, answer)
+    if movie_id is None:
+        await offer_others(update, context, keyboards.RECOMMEND, answer)
 
 
 async def _wait_for_answer(

@@ -49,7 +49,8 @@ async def answer_score(update: Update, context: Context, title: str, movie_id: i
         await send(update, context, failure(error, Subject("title", title, keyboards.SCORE)))
         return
     await send(update, context, texts.score(answer["titulo"], answer["anio"], float(answer["score"])))
-    await offer_others(update, context, keyboards.SCORE, answer)
+    if movie_id is None:
+        await offer_others(update, context, keyboards.SCORE, answer)
 
 
 async def answer_votes(update: Update, context: Context, title: str, movie_id: int | None = None) -> None:
@@ -63,7 +64,8 @@ async def answer_votes(update: Update, context: Context, title: str, movie_id: i
     else:
         text = texts.votes_below_minimum(answer["titulo"], answer["anio"])
     await send(update, context, text)
-    await offer_others(update, context, keyboards.VOTES, answer)
+    if movie_id is None:
+        await offer_others(update, context, keyboards.VOTES, answer)
 
 
 async def show_card(update: Update, context: Context, title: str, movie_id: int | None = None) -> None:
@@ -88,11 +90,12 @@ async def show_card(update: Update, context: Context, title: str, movie_id: int 
             logger.info("poster refused for film %s: %s", found["id"], error.message)
     if not sent:
         await send(update, context, (text, markup))
-    await offer_others(update, context, keyboards.CARD, found)
+    if movie_id is None:
+        await offer_others(update, context, keyboards.CARD, found)
 
 
 async def offer_others(update: Update, context: Context, action: str, answer: dict[str, Any]) -> None:
-    """When other films share the title, buttons to pick one of them instead."""
+    """When other films share the title, buttons to pick one of them instead (not after a pick)."""
     markup = keyboards.films(action, answer.get("otras_coincidencias") or [])
     if markup is not None:
         await send(update, context, (texts.OTHER_TITLES, markup))
