@@ -28,6 +28,7 @@ from bot.context import BotData, Context
 from bot.gateway import Gateway
 from bot.handlers import admin, basic, calendar, choices, limits, people, recommendations, titles
 from bot.handlers.errors import on_error
+from bot.redaction import hide_token
 from shared.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -63,9 +64,7 @@ def build_application(
     """The bot, ready to run; `request`s and `gateway_transport` let tests swap the network layers."""
     if not settings.telegram_bot_token:
         raise MissingTokenError("TELEGRAM_BOT_TOKEN is not set")
-    # httpx and httpcore log every request's URL, and the Bot API's URLs carry the token.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    hide_token(settings.telegram_bot_token)
 
     async def post_init(application: BotApplication) -> None:
         application.bot_data.gateway = Gateway(
@@ -133,7 +132,9 @@ async def check_bot_api(settings: Settings) -> str:
     """Asks the Bot API who the bot is, so an unreachable server or a bad token is one clear log line
     at startup (PTB's own bootstrap would log a traceback). Returns the bot's username."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/")
-    async with Bot(settings.telegram_bot_token or "", base_url=base) as bot:
+    token = settings.telegram_bot_token or ""
+    hide_token(token)
+    async with Bot(token, base_url=base) as bot:
         return bot.username
 
 
