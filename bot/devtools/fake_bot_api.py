@@ -62,6 +62,7 @@ class FakeBotApi:
         self._callback_ids = itertools.count(1)
         self._pending_callbacks: set[str] = set()
         self._changed: asyncio.Event | None = None
+        self._closing = False
 
     # What users do -------------------------------------------------------------------------------
 
@@ -106,10 +107,16 @@ class FakeBotApi:
             while not condition():
                 await self._event().wait()
 
+    def close(self) -> None:
+        """Ends every pending long poll at once, so a server can shut down without waiting for them."""
+        self._closing = True
+        self._notify()
+
     # The Bot API ---------------------------------------------------------------------------------
 
     async def call(self, method: str, params: Json) -> Json | list[Json] | bool:
         self.calls.append((method, params))
+        self._notify()
         handler = getattr(self, f"_{method.lower()}", None)
         if handler is None:
             raise BotApiError(404, "Not Found")
@@ -149,7 +156,7 @@ class FakeBotApi:
         if not self._updates:
             try:
                 async with asyncio.timeout(float(params.get("timeout") or 0)):
-                    while not self._updates:
+                    while not self._updates and not self._closing:
                         await self._event().wait()
             except TimeoutError:
                 pass

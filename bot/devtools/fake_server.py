@@ -52,6 +52,7 @@ class FakeBotApiServer:
 
     async def stop(self) -> None:
         if self._server is not None:
+            self.fake.close()
             self._server.stop()
             await self._server.close_all_connections()
             self._server = None

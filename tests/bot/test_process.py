@@ -1,0 +1,72 @@
+"""`python -m bot` as its own process: against the fake Bot API over HTTP, and its clear exits."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+from bot.devtools.fake_bot_api import FakeBotApi
+from bot.devtools.fake_server import FakeBotApiServer
+from shared.embedded_redis import free_port
+from tests.bot.conftest import TOKEN, Backend
+from tests.worker.conftest import REPO_ROOT
+
+SECRET = TOKEN.split(":", 1)[1]
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "GATEWAY_"))}
+    env.update(PYTHONPATH=str(REPO_ROOT), LOG_LEVEL="DEBUG", **values)
+    return env
+
+
+def _run(**values: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "bot"]
+    return subprocess.run(
+        command, check=False, env=_env(**values), cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_without_a_token_it_says_so_and_exits() -> None:
+    done = _run(TELEGRAM_BOT_TOKEN="")
+    assert done.returncode != 0
+    assert "TELEGRAM_BOT_TOKEN no está definido" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unreachable_bot_api_is_one_clear_line() -> None:
+    base = f"http://127.0.0.1:{free_port()}/bot"
+    done = _run(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base)
+    assert done.returncode != 0
+    assert f"cannot reach the Bot API at {base}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert SECRET not in done.stderr + done.stdout
+
+
+async def test_the_bot_process_answers_through_telegram_api_base_url(backend: Backend) -> None:
+    fake = FakeBotApi(TOKEN)
+    server = FakeBotApiServer(fake, free_port())
+    server.start()
+    env = _env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.base_url, GATEWAY_URL=backend.api.url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=REPO_ROOT, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await fake.wait_until(lambda: any(method == "getUpdates" for method, _ in fake.calls))
+        fake.user_sends(1001, "/mes enero")
+        await fake.wait_until(lambda: len(fake.sent_to(1001)) == 1)
+        assert fake.sent_to(1001)[0]["text"].endswith(
+            "cantidad de películas fueron estrenadas en el mes de enero"
+        )
+    finally:
+        process.terminate()
+        fake.close()  # the bot's pending long poll returns now, not after its 10 s timeout
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        await server.stop()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "connected to the Bot API as @cartelera_test_bot" in log
+    assert "Traceback" not in log
+    assert SECRET not in log
