@@ -18,7 +18,8 @@ SECRET = TOKEN.split(":", 1)[1]
 
 def _env(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "GATEWAY_"))}
-    env.update(PYTHONPATH=str(REPO_ROOT), LOG_LEVEL="DEBUG", **values)
+    env.update(PYTHONPATH=str(REPO_ROOT), LOG_LEVEL="DEBUG")
+    env.update(values)
     return env
 
 
@@ -70,3 +71,34 @@ async def test_the_bot_process_answers_through_telegram_api_base_url(backend: Ba
     assert "connected to the Bot API as @cartelera_test_bot" in log
     assert "Traceback" not in log
     assert SECRET not in log
+
+
+async def test_the_terminal_chat(backend: Backend) -> None:
+    env = _env(GATEWAY_URL=backend.api.url, LOG_LEVEL="WARNING")
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot.devtools.chat", "--user", "77"),
+        env=env,
+        cwd=REPO_ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+
+    async def read_until(fragment: str) -> list[str]:
+        lines: list[str] = []
+        while not lines or fragment not in lines[-1]:
+            lines.append((await asyncio.wait_for(process.stdout.readline(), 30)).decode())  # type: ignore[union-attr]
+        return lines
+
+    try:
+        await read_until("Escribe como el usuario 77")
+        process.stdin.write(b"/score Hamlet\n")
+        lines = await read_until("#1 Hamlet (1948)")
+        assert lines[0].startswith("bot> La película Hamlet fue estrenada en el año 1996")
+        process.stdin.write(b"#1\n")
+        lines = await read_until("fue estrenada en el año 1948")
+        assert lines[-1].startswith("bot> La película Hamlet fue estrenada en el año 1948")
+    finally:
+        process.stdin.close()
+        await asyncio.wait_for(process.wait(), 30)
+    assert process.returncode == 0
