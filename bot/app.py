@@ -73,6 +73,7 @@ def build_application(
         await _set_menus(application, settings)
 
     async def post_shutdown(application: BotApplication) -> None:
+        await application.bot_data.cancel_tasks()
         gateway, application.bot_data.gateway = application.bot_data._gateway, None
         if gateway is not None:
             await gateway.aclose()
@@ -103,16 +104,20 @@ def build_application(
 
 
 def _register(application: BotApplication) -> None:
+    # New messages only (an edited message is not asked again); chatter is for private chats only.
+    new = filters.UpdateType.MESSAGE
+    private = new & filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, limits.enforce), group=-1)
     for names, callback in COMMANDS:
-        application.add_handler(CommandHandler(names, callback))
+        application.add_handler(CommandHandler(names, callback, filters=new))
     application.add_handler(CallbackQueryHandler(choices.film_chosen, pattern=r"^t:"))
     application.add_handler(CallbackQueryHandler(choices.similar_chosen, pattern=r"^r:"))
     application.add_handler(CallbackQueryHandler(choices.person_chosen, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(people.turn_page, pattern=r"^d:"))
     application.add_handler(CallbackQueryHandler(basic.stale_button))
-    application.add_handler(MessageHandler(filters.COMMAND, basic.unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, titles.search))
+    application.add_handler(MessageHandler(private & filters.COMMAND, basic.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, titles.search))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, basic.not_text))
     application.add_error_handler(on_error)
 
 

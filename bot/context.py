@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
@@ -18,6 +20,7 @@ class BotData:
         self._settings: Settings | None = None
         self._limiter: RateLimiter | None = None
         self._gateway: Gateway | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def configure(self, settings: Settings) -> None:
         self._settings = settings
@@ -44,6 +47,18 @@ class BotData:
     @gateway.setter
     def gateway(self, client: Gateway | None) -> None:
         self._gateway = client
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Runs `work` after the handler returns. Not PTB's create_task: Application.stop() waits for
+        those, and a follow-up may last minutes; these are cancelled at shutdown instead."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def cancel_tasks(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable
 
 WINDOW_SECONDS = 60.0
+MAX_USERS = 10_000
 
 
 class RateLimiter:
@@ -22,6 +23,8 @@ class RateLimiter:
         if self.per_minute <= 0:
             return True
         now = self._clock()
+        if len(self._seen) > MAX_USERS:
+            self._forget_idle(now)
         seen = self._seen.setdefault(user_id, deque())
         while seen and now - seen[0] >= WINDOW_SECONDS:
             seen.popleft()
@@ -29,6 +32,12 @@ class RateLimiter:
             return False
         seen.append(now)
         return True
+
+    def _forget_idle(self, now: float) -> None:
+        # Users quiet for a whole window hold no state worth keeping; memory stays bounded.
+        for user_id in [u for u, seen in self._seen.items() if not seen or now - seen[-1] >= WINDOW_SECONDS]:
+            del self._seen[user_id]
+            self._warned.pop(user_id, None)
 
     def should_warn(self, user_id: int) -> bool:
         """True once per window: a user who keeps typing gets one polite message, not one per update."""

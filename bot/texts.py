@@ -66,6 +66,7 @@ SOMETHING_FAILED = "Algo falló al responder tu consulta. Vuelve a intentarlo en
 BUTTON_EXPIRED = "Este botón ya no está disponible: vuelve a escribir la consulta."
 ADMIN_ONLY = "Este comando es solo para administradores."
 ADMIN_REFUSED = "La API rechazó el token de administración: revisa ADMIN_TOKEN en el bot y en la API."
+ONLY_TEXT = "Solo entiendo mensajes de texto: escribe el título de una película o un comando como /ayuda."
 OTHER_TITLES = "Hay otras películas con este título. ¿Buscabas alguna de estas?"
 MORE = "Ver más ▸"
 PREVIOUS = "◂ Anterior"
@@ -217,6 +218,15 @@ def unknown_command(command: str) -> str:
 
 def refresh_requested(job_id: str, state: str) -> str:
     return f"Pedí la actualización de los datos (tarea {job_id}, estado: {job_state(state)})."
+
+
+def refresh_finished(job_id: str, state: str, detail: str) -> str:
+    outcome = "terminó" if state == "complete" else "falló"
+    return f"La actualización de los datos {outcome} (tarea {job_id})." + (f" {detail}" if detail else "")
+
+
+def refresh_unfinished(job_id: str) -> str:
+    return f"La actualización de los datos sigue en curso (tarea {job_id}); dejo de seguirla desde aquí."
 
 
 def job_state(state: str) -> str:

@@ -66,15 +66,19 @@ class FakeBotApi:
 
     # What users do -------------------------------------------------------------------------------
 
-    def user_sends(self, user_id: int, text: str, *, first_name: str = "Ana") -> Json:
+    def user_sends(self, user_id: int, text: str | None, *, first_name: str = "Ana") -> Json:
+        """A user's message; `text=None` sends a location instead (a message without text)."""
         message: Json = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": {"id": user_id, "type": "private", "first_name": first_name},
             "from": {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "es"},
-            "text": text,
         }
-        if text.startswith("/"):
+        if text is None:
+            message["location"] = {"latitude": -34.6, "longitude": -58.4}
+        else:
+            message["text"] = text
+        if text and text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         self._push({"message": message})

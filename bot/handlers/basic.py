@@ -1,4 +1,4 @@
-"""Greeting, help, unknown commands and buttons that no longer mean anything."""
+"""Greeting, help, unknown commands, messages without text and buttons that no longer mean anything."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     word = (message.text or "/").split(maxsplit=1)[0] if message else "/"
     await send(update, context, texts.unknown_command(word.split("@", 1)[0]))
+
+
+async def not_text(update: Update, context: Context) -> None:
+    await send(update, context, texts.ONLY_TEXT)
 
 
 async def stale_button(update: Update, context: Context) -> None:

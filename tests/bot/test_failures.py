@@ -53,6 +53,14 @@ async def test_admin_refresh_with_a_token_the_api_refuses(backend: Backend) -> N
     assert bot.errors == []
 
 
+async def test_messages_without_text_get_a_hint(harness: Harness) -> None:
+    chat = harness.chat()
+    before = len(chat.messages)
+    harness.fake.user_sends(chat.user, None)
+    await harness.fake.wait_until(lambda: len(chat.messages) > before)
+    assert chat.messages[-1]["text"] == texts.ONLY_TEXT
+
+
 async def test_api_down(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with running_bot(bot_settings(f"http://127.0.0.1:{free_port()}")) as bot:
