@@ -91,8 +91,7 @@ def build_application(
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base)
-        if base.endswith("/bot"):
-            builder = builder.base_file_url(base[: -len("bot")] + "file/bot")
+        builder = builder.base_file_url(_file_url(base))
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
@@ -139,8 +138,13 @@ async def check_bot_api(settings: Settings) -> str:
     base = (settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/")
     token = settings.telegram_bot_token or ""
     hide_token(token)
-    async with Bot(token, base_url=base) as bot:
+    async with Bot(token, base_url=base, base_file_url=_file_url(base)) as bot:
         return bot.username
+
+
+def _file_url(base: str) -> str:
+    """Telegram serves files from `.../file/bot<token>` next to `.../bot<token>`."""
+    return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base
 
 
 def run(application: BotApplication, settings: Settings) -> None:

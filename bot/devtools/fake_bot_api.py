@@ -56,6 +56,7 @@ class FakeBotApi:
         self.chat_actions: list[tuple[int, str]] = []
         self.callback_answers: dict[str, Json] = {}
         self.reject_photos = False
+        self.webhook: Json | None = None
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -67,7 +68,13 @@ class FakeBotApi:
     # What users do -------------------------------------------------------------------------------
 
     def user_sends(self, user_id: int, text: str | None, *, first_name: str = "Ana") -> Json:
-        """A user's message; `text=None` sends a location instead (a message without text)."""
+        """A user's message, delivered by getUpdates; `text=None` sends a location (no text)."""
+        message = self.message_from(user_id, text, first_name=first_name)
+        self._push({"message": message})
+        return message
+
+    def message_from(self, user_id: int, text: str | None, *, first_name: str = "Ana") -> Json:
+        """The `message` of an update from a user (a webhook test posts it itself)."""
         message: Json = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -81,7 +88,6 @@ class FakeBotApi:
         if text and text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        self._push({"message": message})
         return message
 
     def user_presses(self, user_id: int, message: Json, data: str) -> str:
@@ -147,6 +153,11 @@ class FakeBotApi:
         return self.me
 
     async def _deletewebhook(self, params: Json) -> bool:
+        self.webhook = None
+        return True
+
+    async def _setwebhook(self, params: Json) -> bool:
+        self.webhook = params
         return True
 
     async def _setmycommands(self, params: Json) -> bool:

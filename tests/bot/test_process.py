@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import httpx
+
 from bot.devtools.fake_bot_api import FakeBotApi
 from bot.devtools.fake_server import FakeBotApiServer
 from shared.embedded_redis import free_port
@@ -102,3 +104,56 @@ async def test_the_terminal_chat(backend: Backend) -> None:
         process.stdin.close()
         await asyncio.wait_for(process.wait(), 30)
     assert process.returncode == 0
+
+
+async def test_webhook_mode(backend: Backend) -> None:
+    fake = FakeBotApi(TOKEN)
+    server = FakeBotApiServer(fake, free_port())
+    server.start()
+    port = free_port()
+    hook = f"http://127.0.0.1:{port}/telegram/hook"
+    env = _env(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=server.base_url,
+        GATEWAY_URL=backend.api.url,
+        BOT_WEBHOOK_URL=hook,
+        BOT_WEBHOOK_PORT=str(port),
+        BOT_WEBHOOK_SECRET="a-webhook-secret-0b9e",
+        # At DEBUG, PTB logs the refused request (wrong secret) with tornado's traceback.
+        LOG_LEVEL="INFO",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=REPO_ROOT, stderr=asyncio.subprocess.PIPE
+    )
+    update = {"update_id": 1, "message": fake.message_from(1001, "/dia lunes")}
+    try:
+        await fake.wait_until(lambda: fake.webhook is not None)
+        assert fake.webhook is not None and fake.webhook["url"] == hook
+        async with httpx.AsyncClient(timeout=10) as client:
+            refused = await _post_when_up(client, hook, update, "not-the-secret")
+            assert refused.status_code == 403
+            accepted = await _post_when_up(client, hook, update, "a-webhook-secret-0b9e")
+            assert accepted.status_code == 200
+        await fake.wait_until(lambda: len(fake.sent_to(1001)) == 1)
+        assert fake.sent_to(1001)[0]["text"].endswith(
+            "cantidad de películas fueron estrenadas en los días lunes"
+        )
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        await server.stop()
+    assert process.returncode == 0
+    log = stderr.decode()
+    assert SECRET not in log, [line for line in log.splitlines() if SECRET in line]
+    assert "Traceback" not in log, log[log.index("Traceback") - 2000 :]
+
+
+async def _post_when_up(
+    client: httpx.AsyncClient, url: str, update: dict[str, object], secret: str
+) -> httpx.Response:
+    for _ in range(100):
+        try:
+            return await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+        except httpx.TransportError:
+            await asyncio.sleep(0.1)
+    raise AssertionError("the webhook server did not start")
