@@ -2,8 +2,9 @@
 
 A button's callback data says what to do and with which id; the text the API needs (a title, a
 name) is read back from the message the button belongs to: the pressed button's label for film
-and person choices, the first line of a film card. Nothing is kept in the bot's memory, so a
-button still works after a restart or on another replica.
+and person choices, the first line of a film card; a filmography's page buttons carry the
+director's name when it fits. Nothing is kept in the bot's memory, so a button still works after
+a restart or on another replica.
 """
 
 from __future__ import annotations

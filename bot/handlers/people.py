@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 
 from bot import keyboards, texts
 from bot.context import Context
@@ -81,9 +82,17 @@ async def turn_page(update: Update, context: Context) -> None:
     pages = filmography_pages(answer)
     page = min(page, len(pages) - 1)
     markup = keyboards.pages(page, len(pages), person_id, str(answer["director"]))
-    await context.bot.edit_message_text(
-        pages[page], chat_id=query.message.chat.id, message_id=query.message.message_id, reply_markup=markup
-    )
+    try:
+        await context.bot.edit_message_text(
+            pages[page],
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,
+            reply_markup=markup,
+        )
+    except BadRequest as error:
+        # A double tap asks for the page already shown; Telegram refuses an edit that changes nothing.
+        if "not modified" not in error.message:
+            raise
 
 
 def filmography_pages(answer: dict[str, Any]) -> list[str]:

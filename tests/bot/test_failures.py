@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -133,3 +134,38 @@ async def test_a_card_shows_the_poster_or_falls_back_to_text() -> None:
         [text] = await chat.send("Toy Story")
         assert text["text"] == card_text and buttons(text) == [("Películas parecidas", "r:862")]
     assert bot.errors == []
+
+
+def _prolific_director(request: httpx.Request) -> httpx.Response:
+    """A director whose name does not fit in a button's 64 bytes of data, with 15 films."""
+    name = "Ñandú " * 12
+    films = [
+        {"id": i, "titulo": f"Film {i}", "fecha_estreno": f"20{i:02d}-01-01", "retorno": 0.0}
+        | {"costo": 0.0, "recaudacion": 0.0, "ganancia": 0.0}
+        for i in range(15)
+    ]
+    body = {"director": name, "id": 9, "retorno_total": 0.0, "peliculas": films, "otras_coincidencias": []}
+    return httpx.Response(200, json=body)
+
+
+async def test_a_long_name_gets_its_filmography_in_several_messages() -> None:
+    transport = httpx.MockTransport(_prolific_director)
+    async with running_bot(bot_settings("http://api.test"), gateway_transport=transport) as bot:
+        first, second = await bot.chat().send("/director Ñandú", expect=2)
+        assert first["text"].endswith("Películas 1-10 de 15") and second["text"].endswith(
+            "Películas 11-15 de 15"
+        )
+        assert "reply_markup" not in first and "reply_markup" not in second
+    assert bot.errors == []
+
+
+async def test_a_double_tap_on_a_page_button(harness: Harness) -> None:
+    chat = harness.chat()
+    [page] = await chat.send("/director Robert Stevenson")
+    stale = dict(page)  # the message as the user's app still shows it
+    await chat.press(page, "Ver más ▸", expect=0)
+    await harness.fake.wait_until(lambda: page["text"].endswith("Películas 11-14 de 14"))
+    await chat.press(stale, "Ver más ▸", expect=0)
+    await harness.fake.wait_until(lambda: [m for m, _ in harness.fake.calls].count("editMessageText") == 2)
+    await asyncio.sleep(0.3)  # time for a refused edit to reach the error handlers, if it did
+    assert harness.errors == [] and len(chat.messages) == 1
