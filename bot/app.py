@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,7 +37,8 @@ logger = logging.getLogger(__name__)
 BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 # Each command, its handler, and the brief's long name that works as an alias.
-COMMANDS: tuple[tuple[tuple[str, ...], Any], ...] = (
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+COMMANDS: tuple[tuple[tuple[str, ...], Handler], ...] = (
     (("start",), basic.start),
     (("ayuda", "help"), basic.help_),
     (("mes", "cantidad_filmaciones_mes"), calendar.month),
@@ -73,10 +75,7 @@ def build_application(
         await _set_menus(application, settings)
 
     async def post_shutdown(application: BotApplication) -> None:
-        await application.bot_data.cancel_tasks()
-        gateway, application.bot_data.gateway = application.bot_data._gateway, None
-        if gateway is not None:
-            await gateway.aclose()
+        await application.bot_data.close()
 
     builder = (
         ApplicationBuilder()
@@ -84,7 +83,8 @@ def build_application(
         .context_types(ContextTypes(bot_data=BotData))
         # One user's slow recommendation must never hold up another user's answer.
         .concurrent_updates(True)
-        .rate_limiter(AIORateLimiter())
+        # Telegram's flood limits; a 429 is waited out and retried instead of failing the reply.
+        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -55,10 +55,14 @@ class BotData:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def cancel_tasks(self) -> None:
+    async def close(self) -> None:
+        """Cancels the follow-ups still running, then closes the API client (they may be using it)."""
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        gateway, self._gateway = self._gateway, None
+        if gateway is not None:
+            await gateway.aclose()
 
 
 Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]

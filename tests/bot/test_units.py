@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
-from bot import numbers
+from bot import numbers, texts
 from bot.gateway import Gateway, InvalidInputError, NotFoundError, Pending
 from bot.handlers.people import MAX_MESSAGE, filmography_pages
 from bot.keyboards import fits
@@ -88,3 +90,16 @@ async def test_gateway_escapes_every_title_and_reads_errors() -> None:
     assert invalid.value.opciones == ["enero"]
     assert await gateway.recommendation("Toy Story") == Pending("recommend:v:1", "queued", 2.0)
     await gateway.aclose()
+
+
+def test_texts_use_tu_forms() -> None:
+    """Neutral Spanish: `escribe`, `vuelve`, `prueba`; never the voseo `escribí`, `volvé`, `probá`."""
+
+    samples = [value for value in vars(texts).values() if isinstance(value, str)]
+    samples += [texts.rate_limited(5), texts.invalid_month("x", []), texts.recommendation_slow("x")]
+    samples += [texts.title_not_found("x", False), texts.person_not_found("actor", "x", False)]
+    samples += [texts.unknown_command("/x"), texts.invalid_input("x"), *texts.USAGE.values()]
+    voseo = re.compile(
+        r"\b(escribí|probá|volvé|podés|tenés|querés|elegí|revisá|esperá|mirá|usá|fijate)\b", re.I
+    )
+    assert not [text for text in samples if voseo.search(text)]
