@@ -48,6 +48,23 @@ def test_an_unreachable_bot_api_is_one_clear_line() -> None:
     assert SECRET not in done.stderr + done.stdout
 
 
+async def test_a_token_the_bot_api_rejects_is_one_clear_line() -> None:
+    server = FakeBotApiServer(FakeBotApi("1:another-bot"), free_port())
+    server.start()
+    try:
+        env = _env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=server.base_url)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", env=env, cwd=REPO_ROOT, stderr=asyncio.subprocess.PIPE
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await server.stop()
+    log = stderr.decode()
+    assert process.returncode != 0
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in log
+    assert "Traceback" not in log and SECRET not in log
+
+
 async def test_the_bot_process_answers_through_telegram_api_base_url(backend: Backend) -> None:
     fake = FakeBotApi(TOKEN)
     server = FakeBotApiServer(fake, free_port())

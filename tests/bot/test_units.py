@@ -94,7 +94,6 @@ async def test_gateway_escapes_every_title_and_reads_errors() -> None:
 
 def test_texts_use_tu_forms() -> None:
     """Neutral Spanish: `escribe`, `vuelve`, `prueba`; never the voseo `escribí`, `volvé`, `probá`."""
-
     samples = [value for value in vars(texts).values() if isinstance(value, str)]
     samples += [texts.rate_limited(5), texts.invalid_month("x", []), texts.recommendation_slow("x")]
     samples += [texts.title_not_found("x", False), texts.person_not_found("actor", "x", False)]
