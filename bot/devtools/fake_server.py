@@ -1,5 +1,8 @@
-"""The fake Bot API over real HTTP (tornado, which PTB's webhooks extra ships), for a bot in another
-process: point it at `http://127.0.0.1:<port>/bot` with TELEGRAM_API_BASE_URL."""
+"""The fake Bot API over real HTTP, for a bot in another process (TELEGRAM_API_BASE_URL).
+
+Served with tornado, which PTB's webhooks extra already ships; point the bot at
+`http://127.0.0.1:<port>/bot`.
+"""
 
 from __future__ import annotations
 
