@@ -69,10 +69,14 @@ def build_application(
     hide_token(settings.telegram_bot_token)
 
     async def post_init(application: BotApplication) -> None:
-        application.bot_data.gateway = Gateway(
-            settings.gateway_url, settings.admin_token, transport=gateway_transport
-        )
+        gateway = Gateway(settings.gateway_url, settings.admin_token, transport=gateway_transport)
+        application.bot_data.gateway = gateway
         await _set_menus(application, settings)
+        # Not fatal: the API may come up after the bot; until then users are told it is unavailable.
+        if not await gateway.ready():
+            logger.warning(
+                "the API at %s is not ready yet; answers will say so until it is", settings.gateway_url
+            )
 
     async def post_shutdown(application: BotApplication) -> None:
         await application.bot_data.close()

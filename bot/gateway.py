@@ -123,6 +123,14 @@ class Gateway:
     async def _get(self, path: str, **params: int | None) -> dict[str, Any]:
         return _json(await self._request("GET", path, _ids(**params)))
 
+    async def ready(self) -> bool:
+        """Whether the API answers /readyz (Redis reachable, a dataset published)."""
+        try:
+            response = await self._client.get("/readyz")
+        except httpx.TransportError:
+            return False
+        return response.status_code == 200
+
     async def month(self, text: str) -> dict[str, Any]:
         return await self._get(f"/cantidad_filmaciones_mes/{_segment(text)}")
 

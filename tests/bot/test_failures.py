@@ -71,6 +71,7 @@ async def test_api_down(caplog: pytest.LogCaptureFixture) -> None:
         await bot.fake.wait_until(lambda: status["text"] == texts.API_UNAVAILABLE)
         assert await chat.ask("Toy Story") == texts.API_UNAVAILABLE
     assert bot.errors == []
+    assert any("is not ready yet" in r.getMessage() for r in caplog.get_records("call"))
     assert_no_token(caplog)
 
 
