@@ -91,6 +91,8 @@ async def test_api_errors_become_spanish_sentences() -> None:
 
 async def test_the_error_handler_logs_and_apologises(caplog: pytest.LogCaptureFixture) -> None:
     def explode(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/readyz":
+            return httpx.Response(200, json={"estado": "ok"})
         raise RuntimeError("a bug in the bot")
 
     async with running_bot(
