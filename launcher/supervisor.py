@@ -141,12 +141,18 @@ class Supervisor:
         relay = asyncio.create_task(self._relay(spec.name, process))
         exited = asyncio.create_task(process.wait())
         stop = asyncio.create_task(self._stopping.wait())
-        await asyncio.wait({exited, stop}, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        interrupted = not exited.done()
-        if interrupted:
-            await self._terminate(spec.name, process)
-        code = await exited
+        try:
+            await asyncio.wait({exited, stop}, return_when=asyncio.FIRST_COMPLETED)
+            interrupted = not exited.done()
+            if interrupted:
+                await self._terminate(spec.name, process)
+            code = await exited
+        except asyncio.CancelledError:
+            # Never leave a child behind, whatever cancelled us.
+            _kill_group(process.pid)
+            raise
+        finally:
+            stop.cancel()
         _kill_group(process.pid)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(relay), _DRAIN_SECONDS)
@@ -168,7 +174,7 @@ class Supervisor:
         await asyncio.wait({exited, hurry}, timeout=self._stop_timeout, return_when=asyncio.FIRST_COMPLETED)
         hurry.cancel()
         if not exited.done():
-            logger.warning("%s did not stop within %.0f s; killing it", name, self._stop_timeout)
+            logger.warning("%s did not stop within %g s; killing it", name, self._stop_timeout)
             _kill_group(process.pid)
         await exited
 
