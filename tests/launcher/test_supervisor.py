@@ -64,7 +64,10 @@ async def test_a_crash_after_a_stable_run_starts_the_count_afresh(tmp_path: Path
     # Each run lasts longer than `stable_after`, so it never reaches the limit until we stop it.
     supervisor, _ = _supervisor(RestartPolicy(max_restarts=1, first_backoff=0.01, stable_after=0.05))
     counter = tmp_path / "runs"
-    code = f"import time, pathlib; p = pathlib.Path({str(counter)!r}); p.write_text(p.read_text() + 'x' if p.exists() else 'x'); time.sleep(0.2)"  # noqa: E501
+    code = (
+        f"import time, pathlib; p = pathlib.Path({str(counter)!r}); "
+        "p.write_text(p.read_text() + 'x' if p.exists() else 'x'); time.sleep(0.2)"
+    )
     task = asyncio.create_task(supervisor.supervise([_spec("worker", code)]))
     await _until(lambda: counter.exists() and len(counter.read_text()) >= 4)
     supervisor.request_stop("test")
