@@ -18,7 +18,14 @@ from launcher.services import ServiceSpec
 from launcher.supervisor import RestartPolicy, Supervisor, describe_exit
 
 # A service that ignores SIGTERM, so only the stop timeout's SIGKILL ends it.
-STUBBORN = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(60)"
+STUBBORN = "; ".join(
+    [
+        "import signal, time",
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN)",
+        "print('up', flush=True)",
+        "time.sleep(60)",
+    ]
+)
 FAST = RestartPolicy(max_restarts=2, first_backoff=0.01, max_backoff=0.05)
 
 
