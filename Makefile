@@ -34,6 +34,7 @@ etl: install
 	$(PY) -m etl
 
 test: install
+	@scripts/ensure-compose.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -111,9 +111,11 @@ class LauncherRun:
         assert len(matches) == 1, f"{marker!r}: {[_cmdline(p) for p in self.children()]}"
         return matches[0]
 
+    def redis_url(self) -> str:
+        return (self.data_dir / "redis" / "redis.url").read_text().strip()
+
     def redis_client(self) -> redis.Redis:
-        url = (self.data_dir / "redis" / "redis.url").read_text().strip()
-        return redis.Redis.from_url(url)
+        return redis.Redis.from_url(self.redis_url())
 
     def stop(self, signum: signal.Signals = signal.SIGINT, timeout: float = 30) -> int:
         self.children()

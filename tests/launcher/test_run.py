@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from etl.pipeline import Build
 from shared import keys
+from shared.embedded_redis import EmbeddedRedis
 from shared.settings import SAMPLE_DATA
 from tests import independent
-from tests.launcher.conftest import LauncherRun, LaunchFactory
+from tests.launcher.conftest import REPO_ROOT, LauncherRun, LaunchFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -79,6 +84,35 @@ def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
 
     assert run.stop(signal.SIGTERM) == 0
     run.assert_everything_ended()
+
+
+def test_the_compose_health_checks_pass_against_a_running_system(
+    published_data_dir: Path, launch: LaunchFactory
+) -> None:
+    services = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())["services"]
+    worker_check = services["worker"]["healthcheck"]["test"][1:]
+    api_check = services["api"]["healthcheck"]["test"][1:]
+    assert worker_check[0] == "arq" and api_check[0] == "python"
+    worker_check[0] = str(Path(sys.executable).with_name("arq"))
+    api_check = [sys.executable, *api_check[1:-1], api_check[-1].replace(":8000/", ":{port}/")]
+
+    run = launch(published_data_dir)
+    run.wait_ready()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "REDIS_URL": run.redis_url()}
+
+    def check(command: list[str]) -> int:
+        result = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, timeout=60, check=False)
+        return result.returncode
+
+    api_check[-1] = api_check[-1].format(port=run.port)
+    assert check(api_check) == 0
+    run.wait_for(lambda: check(worker_check) == 0, "`arq --check` to pass", timeout=30)
+    assert run.stop() == 0
+    # A real check: with the worker gone (its health key withdrawn), it fails.
+    with EmbeddedRedis(published_data_dir / "redis") as url:
+        env["REDIS_URL"] = url
+        assert check(worker_check) == 1
+    assert check(api_check) == 1
 
 
 def _changed_source(folder: Path) -> Path:
