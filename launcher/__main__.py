@@ -72,7 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = Output(sys.stdout, [API, WORKER, BOT, ETL])
     root = logging.getLogger()
     root.handlers[:] = [output.log_handler()]
-    root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    try:
+        root.setLevel(level)
+    except ValueError:
+        root.setLevel(logging.INFO)
+        logger.warning("LOG_LEVEL=%s is not a level (DEBUG, INFO, WARNING, ERROR); using INFO", level)
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -175,3 +175,21 @@ def test_a_taken_api_port_is_one_clear_line_not_a_traceback(tmp_path: Path, laun
     assert f"port {port} on 127.0.0.1 is already in use" in log
     assert "Traceback" not in log
     assert not (tmp_path / "var" / "redis").exists(), "nothing was started"
+
+
+def test_a_missing_source_or_a_failing_etl_ends_the_run_with_its_own_code(
+    tmp_path: Path, launch: LaunchFactory
+) -> None:
+    missing = launch(tmp_path / "var-a", MOVIES_DATA=str(tmp_path / "nowhere"))
+    assert missing.wait_exit(30) == 3
+    assert "MOVIES_DATA:" in missing.log() and "Traceback" not in missing.log()
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "movies_metadata.csv").write_text("not,the,kaggle,file\n1,2,3,4\n")
+    (broken / "credits.csv").write_text("nor,this\n1,2\n")
+    failing = launch(tmp_path / "var-b", MOVIES_DATA=str(broken))
+    assert failing.wait_exit(60) == 4
+    assert "the ETL failed (exit code" in failing.log()
+    assert "embedded Redis stopped" in failing.log()
+    assert not (tmp_path / "var-b" / "redis" / "redis.url").exists()
