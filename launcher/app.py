@@ -130,9 +130,13 @@ async def _prepare_dataset(
             else:
                 logger.info("--no-etl: serving the published version %s", version)
             return None
-        decision = await asyncio.to_thread(
-            dataset.decide, client, settings.movies_data, rebuild=options.rebuild
-        )
+        try:
+            decision = await asyncio.to_thread(
+                dataset.decide, client, settings.movies_data, rebuild=options.rebuild
+            )
+        except (redis.RedisError, OSError, SourceError) as exc:
+            logger.error("cannot compare MOVIES_DATA with the published dataset: %s", exc)
+            return ExitCode.CANNOT_START
         if not decision.run_etl:
             logger.info("dataset: %s; no ETL needed (--rebuild forces one)", decision.reason)
             return None
