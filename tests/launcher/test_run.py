@@ -76,6 +76,8 @@ def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
     assert not run.lines("etl")
     assert _current_version(run) == sample_build.version
 
+    # The API can be ready before the worker is: kill a worker that had come up.
+    run.wait_for(lambda: any("worker ready" in ln for ln in run.lines("worker")), "the first worker")
     worker = run.child("-m worker")
     worker.kill()
     run.wait_logged("worker stopped unexpectedly (killed by SIGKILL); restart 1 of 5 in 1 s")
