@@ -193,3 +193,32 @@ def test_a_missing_source_or_a_failing_etl_ends_the_run_with_its_own_code(
     assert "the ETL failed (exit code" in failing.log()
     assert "embedded Redis stopped" in failing.log()
     assert not (tmp_path / "var-b" / "redis" / "redis.url").exists()
+
+
+def test_with_a_token_the_bot_runs_too_and_is_pointed_at_this_api(
+    tmp_path: Path, published_data_dir: Path, launch: LaunchFactory
+) -> None:
+    # A stand-in `bot` package ahead of the real one on the path: this checks the launcher's side.
+    fake = tmp_path / "fake" / "bot"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text('"""Stand-in bot."""\n')
+    (fake / "__main__.py").write_text(
+        "import os, sys, time\n"
+        "sys.stdout.write(f\"stand-in bot for {os.environ['GATEWAY_URL']}, \"\n"
+        "                 f\"token of {len(os.environ['TELEGRAM_BOT_TOKEN'])} characters\\n\")\n"
+        "sys.stdout.flush()\n"
+        "time.sleep(120)\n"
+    )
+    token = "123456:SECRET-TOKEN-VALUE"
+    run = launch(
+        published_data_dir,
+        TELEGRAM_BOT_TOKEN=token,
+        PYTHONPATH=f"{fake.parent}{os.pathsep}{REPO_ROOT}",
+    )
+    run.wait_ready()
+    run.wait_for(lambda: bool(run.lines("bot")), "the bot's first line")
+    assert run.lines("bot")[0].endswith(f"stand-in bot for {run.base}, token of {len(token)} characters")
+    assert run.child("-m bot")
+    assert run.stop() == 0
+    run.assert_everything_ended()
+    assert "bot stopped" in run.log() and token not in run.log()
