@@ -47,6 +47,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
+	@# wrk drives the API load test; without it (no apt, no root) the test falls back to locust.
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed: the API load test uses locust instead"
 	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks
 
 eval: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -48,9 +49,14 @@ async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[
     queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME)
     lookups = PipelinedRedis(url)
     reader = DatasetReader(lookups)
+    catalogs = CatalogCache(reader)
+    warming = asyncio.create_task(catalogs.warm())
     try:
-        yield Resources(settings, client, queue, reader, CatalogCache(reader), metrics)
+        yield Resources(settings, client, queue, reader, catalogs, metrics)
     finally:
+        warming.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warming
         await lookups.aclose()
         await client.aclose(close_connection_pool=True)
         if server is not None:

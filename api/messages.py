@@ -70,7 +70,7 @@ def recommendation(title: str, year: int, titles: Sequence[str]) -> str:
 
 
 def recommendation_pending() -> str:
-    return "Estoy calculando las recomendaciones; volvé a preguntar en unos segundos"
+    return "Estoy calculando las recomendaciones; vuelve a preguntar en unos segundos"
 
 
 # Errors -------------------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def person_id_not_found(name: str, person_id: int) -> str:
 
 
 def empty_input(what: str) -> str:
-    return f"Falta {what}: escribilo al final de la ruta."
+    return f"Falta {what}: escríbelo al final de la ruta."
 
 
 def input_too_long(what: str, limit: int) -> str:
@@ -110,7 +110,7 @@ def input_too_long(what: str, limit: int) -> str:
 
 def invalid_month(text: str) -> str:
     return (
-        f"«{text}» no es un mes válido. Escribí el nombre de un mes en español "
+        f"«{text}» no es un mes válido. Escribe el nombre de un mes en español "
         "(por ejemplo, enero) o su número del 1 al 12."
     )
 
@@ -118,20 +118,20 @@ def invalid_month(text: str) -> str:
 def invalid_weekday(text: str) -> str:
     return (
         f"«{text}» no es un día de la semana válido. "
-        "Escribí un día en español, por ejemplo lunes o miércoles."
+        "Escribe un día en español, por ejemplo lunes o miércoles."
     )
 
 
 REDIS_UNAVAILABLE = (
-    "El servicio de datos no está disponible en este momento. Probá de nuevo en unos segundos."
+    "El servicio de datos no está disponible en este momento. Prueba de nuevo en unos segundos."
 )
 DATASET_NOT_PUBLISHED = (
     "Todavía no hay un conjunto de datos publicado. "
-    "Corré el ETL (python -m etl) o esperá a que termine la carga."
+    "Ejecuta el ETL (python -m etl) o espera a que termine la carga."
 )
-RECOMMENDATION_FAILED = "No pude calcular las recomendaciones de esta película. Probá de nuevo más tarde."
-INTERNAL_ERROR = "Ocurrió un error interno. Si se repite, avisá indicando el identificador de la solicitud."
-MISSING_TOKEN = "Esta ruta es de administración: enviá el encabezado Authorization: Bearer <token>."
+RECOMMENDATION_FAILED = "No pude calcular las recomendaciones de esta película. Prueba de nuevo más tarde."
+INTERNAL_ERROR = "Ocurrió un error interno. Si se repite, avisa indicando el identificador de la solicitud."
+MISSING_TOKEN = "Esta ruta es de administración: envía el encabezado Authorization: Bearer <token>."
 WRONG_TOKEN = "El token de administración no es válido."
 ADMIN_DISABLED = "La administración está deshabilitada: el servidor no tiene configurado ADMIN_TOKEN."
 
@@ -141,7 +141,7 @@ def job_not_found(job_id: str) -> str:
 
 
 def route_not_found(path: str) -> str:
-    return f"La ruta «{path}» no existe. Consultá /docs para ver las rutas disponibles."
+    return f"La ruta «{path}» no existe. Consulta /docs para ver las rutas disponibles."
 
 
 def method_not_allowed(method: str) -> str:

@@ -49,6 +49,15 @@ class WeekdayCount(BaseModel):
     mensaje: str
 
 
+POSTER_PATH_DESCRIPTION = (
+    "Ruta del póster en TMDB, tal como viene en los datos (se sirve desde "
+    "https://image.tmdb.org/t/p/<tamaño><ruta>); null si la película no tiene póster."
+)
+DIRECTORS_DESCRIPTION = (
+    "Nombres de quienes dirigieron la película, en el orden de los créditos; lista vacía si no se conocen."
+)
+
+
 class ScoreAnswer(BaseModel):
     model_config = _example(
         {
@@ -56,6 +65,8 @@ class ScoreAnswer(BaseModel):
             "titulo": "Toy Story",
             "anio": 1995,
             "score": 21.946943,
+            "poster_path": "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg",
+            "directores": ["John Lasseter"],
             "otras_coincidencias": [],
             "mensaje": "La película Toy Story fue estrenada en el año 1995 con un score/popularidad de 21,95",
         }
@@ -64,6 +75,10 @@ class ScoreAnswer(BaseModel):
     titulo: str
     anio: int
     score: float = Field(description="La popularidad de TMDB.")
+    poster_path: str | None = Field(
+        description=POSTER_PATH_DESCRIPTION, examples=["/rhIRbceoE9lR4veEXuwCC2wARtG.jpg", None]
+    )
+    directores: list[str] = Field(description=DIRECTORS_DESCRIPTION, examples=[["John Lasseter"], []])
     otras_coincidencias: list[MovieRef]
     mensaje: str
 
@@ -74,6 +89,8 @@ class VotesAnswer(BaseModel):
             "id": 862,
             "titulo": "Toy Story",
             "anio": 1995,
+            "poster_path": "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg",
+            "directores": ["John Lasseter"],
             "cumple_minimo": True,
             "votos": 5415,
             "promedio": 7.7,
@@ -85,6 +102,10 @@ class VotesAnswer(BaseModel):
     id: int
     titulo: str
     anio: int
+    poster_path: str | None = Field(
+        description=POSTER_PATH_DESCRIPTION, examples=["/rhIRbceoE9lR4veEXuwCC2wARtG.jpg", None]
+    )
+    directores: list[str] = Field(description=DIRECTORS_DESCRIPTION, examples=[["John Lasseter"], []])
     cumple_minimo: bool = Field(description="Si la película tiene al menos 2000 valoraciones.")
     votos: int | None = Field(default=None, description="Solo presente cuando cumple_minimo es true.")
     promedio: float | None = Field(default=None, description="Solo presente cuando cumple_minimo es true.")

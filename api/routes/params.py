@@ -89,7 +89,7 @@ def query_int_doc(name: str, description: str) -> dict[str, Any]:
 
 TITLE_DOC = path_doc(
     "titulo",
-    "Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). Codificá /, ?, # y % "
+    "Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). Codifica /, ?, # y % "
     "(Face%2FOff). Con varias películas del mismo título, «Hamlet (1996)» elige por año.",
 )
 YEAR_DOC = query_int_doc("anio", "Elige entre películas del mismo título por año de estreno.")

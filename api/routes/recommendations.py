@@ -22,7 +22,7 @@ router = APIRouter(tags=["recomendaciones"])
     response_model=None,
     responses={
         200: {"model": RecommendationAnswer},
-        202: {"model": JobAccepted, "description": "Todavía calculando: volvé a preguntar en unos segundos."},
+        202: {"model": JobAccepted, "description": "Aún calculando: vuelve a preguntar en unos segundos."},
         **errors(404, 422, 503),
     },
     openapi_extra=TITLE_PARAMETERS,

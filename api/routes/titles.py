@@ -18,6 +18,11 @@ router = APIRouter(tags=["consultas"])
 TITLE_PARAMETERS = {"parameters": [TITLE_DOC, YEAR_DOC, MOVIE_ID_DOC]}
 
 
+def card(movie: dict[str, Any]) -> dict[str, Any]:
+    """What a client needs to show the film as a card, whatever its votes (the same on every title route)."""
+    return {"poster_path": movie.get("poster_path"), "directores": movie.get("directores", [])}
+
+
 async def matched_title(request: Request) -> TitleMatch:
     """The movie the path's title names, `?anio=`/`?id=` applied (shared by every title route)."""
     state = resources(request)
@@ -46,6 +51,7 @@ async def score_titulo(request: Request) -> Response:
             "titulo": movie["titulo"],
             "anio": movie["anio"],
             "score": movie["popularidad"],
+            **card(movie),
             "otras_coincidencias": match.others,
             "mensaje": messages.score(movie["titulo"], movie["anio"], movie["popularidad"]),
         }
@@ -62,7 +68,12 @@ async def score_titulo(request: Request) -> Response:
 async def votos_titulo(request: Request) -> Response:
     match = await matched_title(request)
     movie = match.movie
-    body: dict[str, Any] = {"id": movie["id"], "titulo": movie["titulo"], "anio": movie["anio"]}
+    body: dict[str, Any] = {
+        "id": movie["id"],
+        "titulo": movie["titulo"],
+        "anio": movie["anio"],
+        **card(movie),
+    }
     if movie["votos"] >= messages.MIN_VOTES:
         body["cumple_minimo"] = True
         body["votos"] = movie["votos"]

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from rapidfuzz import fuzz, process
+from redis.exceptions import RedisError
 
+from api.errors import ApiError
 from api.services.dataset import DatasetReader
+from api.services.fuzzy_index import FuzzyIndex
 from shared import keys
 from shared.text import fold
 
+logger = logging.getLogger(__name__)
+
 LIMIT = 5
-# Below this WRatio score a candidate is noise rather than a plausible typo.
-_SCORE_CUTOFF = 60.0
-_CANDIDATES = 25
 # A title shared by many films would otherwise fill every slot with one title.
 _FILMS_PER_TITLE = 2
 _VERSIONS_KEPT = 2
+# How much fame (log10 of votes or films) may weigh against an edit when ranking near-ties.
+_TITLE_FAME = 0.4
+_PEOPLE_FAME = 0.8
 
 
 def quick_fold(text: str) -> str:
@@ -31,26 +36,34 @@ def quick_fold(text: str) -> str:
     return fold(text)
 
 
+def _person(shown: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"nombre": shown[0], "cantidad_filmaciones": shown[1]}]
+
+
+def _films(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return shown
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Distinct folded names and, for each, what to show: films (id, title, year) or people."""
 
-    keys: list[str]
-    entries: list[list[dict[str, Any]]]
-    weights: list[int]
+    index: FuzzyIndex
+    shown: list[Any]
+    # What one key shows, built only for the few keys suggested (a catalogue holds 200k people).
+    entries: Callable[[Any], list[dict[str, Any]]]
+
+    @property
+    def keys(self) -> list[str]:
+        return self.index.keys
 
     def suggest(self, query: str, limit: int = LIMIT, per_key: int = 1) -> list[dict[str, Any]]:
         folded = quick_fold(query)
         if not folded or not self.keys:
             return []
-        found = process.extract(
-            folded, self.keys, scorer=fuzz.WRatio, limit=_CANDIDATES, score_cutoff=_SCORE_CUTOFF
-        )
-        # Equal scores: the better known film or person first.
-        ranked = sorted(found, key=lambda hit: (-round(hit[1], 1), -self.weights[hit[2]]))
         out: list[dict[str, Any]] = []
-        for _key, _score, index in ranked:
-            for entry in self.entries[index][:per_key]:
+        for index in self.index.search(folded, limit):
+            for entry in self.entries(self.shown[index])[:per_key]:
                 out.append(entry)
                 if len(out) >= limit:
                     return out
@@ -64,26 +77,26 @@ def build_title_catalog(raw: bytes) -> Catalog:
         entry = {"id": int(movie_id), "titulo": str(title), "anio": int(year)}
         grouped.setdefault(quick_fold(str(title)), []).append((int(votes or 0), entry))
     catalog_keys = list(grouped)
-    entries, weights = [], []
+    shown, weights = [], []
     for key in catalog_keys:
         films = sorted(grouped[key], key=lambda item: -item[0])
-        entries.append([entry for _votes, entry in films])
+        shown.append([entry for _votes, entry in films])
         weights.append(films[0][0])
-    return Catalog(catalog_keys, entries, weights)
+    return Catalog(FuzzyIndex.build(catalog_keys, weights, _TITLE_FAME), shown, _films)
 
 
 def build_people_catalog(raw: bytes) -> Catalog:
     """From `[[name, films], ...]`: one key per folded name, the most prolific spelling shown."""
-    grouped: dict[str, tuple[int, str]] = {}
+    grouped: dict[str, tuple[str, int]] = {}
     for name, films in orjson.loads(raw):
-        key = quick_fold(str(name))
+        key = quick_fold(name)
         count = int(films or 0)
-        if key not in grouped or count > grouped[key][0]:
-            grouped[key] = (count, str(name))
-    catalog_keys = list(grouped)
-    entries = [[{"nombre": grouped[k][1], "cantidad_filmaciones": grouped[k][0]}] for k in catalog_keys]
-    weights = [grouped[k][0] for k in catalog_keys]
-    return Catalog(catalog_keys, entries, weights)
+        known = grouped.get(key)
+        if known is None or count > known[1]:
+            grouped[key] = (name, count)
+    shown = list(grouped.values())
+    index = FuzzyIndex.build(list(grouped), [count for _name, count in shown], _PEOPLE_FAME)
+    return Catalog(index, shown, _person)
 
 
 _BUILDERS: dict[str, tuple[Callable[[str], str], Callable[[bytes], Catalog]]] = {
@@ -119,6 +132,20 @@ class CatalogCache:
             while len(self._catalogs) > _VERSIONS_KEPT * len(_BUILDERS):
                 self._catalogs.popitem(last=False)
             return catalog
+
+    async def warm(self) -> None:
+        """Builds the current version's catalogues before the first typo needs them (indexing 200k
+        names takes about a second). Best effort: without Redis or a dataset, the first 404 will."""
+        try:
+            version = await self.reader.current_version()
+            if version is not None:
+                for kind in _BUILDERS:
+                    await self.get(kind, version)
+        except (RedisError, OSError, ApiError) as exc:
+            logger.info("suggestion catalogues not built ahead: %s", exc.__class__.__name__)
+        except Exception:
+            # Never fatal: the catalogues are built again on demand.
+            logger.warning("building the suggestion catalogues ahead failed", exc_info=True)
 
     async def suggest(self, kind: str, version: str, query: str) -> list[dict[str, Any]]:
         catalog = await self.get(kind, version)

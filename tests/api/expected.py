@@ -36,6 +36,12 @@ class Expected:
             )
         return out
 
+    def card(self, movie_id: int) -> tuple[str | None, list[str]]:
+        """(poster path as the raw file has it or None, names of the crew whose job is Director)."""
+        poster = str(self.movies.loc[movie_id, "poster_path"])
+        names = self.directors.loc[self.directors.movie_id == movie_id, "name"].tolist()
+        return (poster or None), list(dict.fromkeys(names))
+
     def person(self, table: pd.DataFrame, person_id: int) -> dict[str, Any]:
         films = table.loc[table.person_id == person_id, "movie_id"].drop_duplicates()
         returns = self.movies.loc[films, "return"]

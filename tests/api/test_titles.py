@@ -37,6 +37,7 @@ async def test_score_of_every_title_matches_the_raw_files(api: httpx.AsyncClient
         assert body["titulo"] == row["title"]
         assert body["anio"] == int(row["year"])
         assert math.isclose(body["score"], float(row["popularity"]), rel_tol=1e-9)
+        assert (body["poster_path"], body["directores"]) == expected().card(best["id"])
         assert sorted(o["id"] for o in body["otras_coincidencias"]) == sorted(f["id"] for f in films[1:])
         assert body["mensaje"].startswith(
             f"La película {row['title']} fue estrenada en el año {int(row['year'])} "
@@ -54,6 +55,7 @@ async def test_votes_of_every_title_meet_the_2000_rule(api: httpx.AsyncClient) -
         body = (await api.get(_path("votos_titulo", str(best["titulo"])))).json()
         row = movies.loc[best["id"]]
         assert (body["id"], body["titulo"], body["anio"]) == (best["id"], row["title"], int(row["year"]))
+        assert (body["poster_path"], body["directores"]) == expected().card(best["id"])
         if int(row["vote_count"]) >= 2000:
             above += 1
             assert body["cumple_minimo"] is True
@@ -68,6 +70,32 @@ async def test_votes_of_every_title_meet_the_2000_rule(api: httpx.AsyncClient) -
             assert "votos" not in body and "promedio" not in body
             assert "no cumple" in body["mensaje"] and "2.000" in body["mensaje"]
     assert above > 20
+
+
+async def test_card_fields_on_both_title_routes(api: httpx.AsyncClient) -> None:
+    for route in ("score_titulo", "votos_titulo"):
+        body = (await api.get(f"/{route}/toy%20story")).json()
+        assert body["poster_path"] == "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg"
+        assert body["directores"] == ["John Lasseter"]
+    movies = expected().movies
+    # Films without a poster or without a known director answer null and [] (the keys are always there).
+    no_poster = movies[movies["poster_path"] == ""].sort_values("vote_count", ascending=False).index[0]
+    no_director = next(
+        i for i in movies.sort_values("vote_count", ascending=False).index if not expected().card(int(i))[1]
+    )
+    several = expected().directors.groupby("movie_id")["person_id"].nunique()
+    two_directors = int(several[several >= 2].index[0])
+    for movie_id in (int(no_poster), int(no_director), two_directors):
+        title = str(movies.loc[movie_id, "title"])
+        for route in ("score_titulo", "votos_titulo"):
+            response = await api.get(_path(route, title), params={"id": movie_id})
+            assert response.status_code == 200
+            body = response.json()
+            assert body["id"] == movie_id
+            assert (body["poster_path"], body["directores"]) == expected().card(movie_id)
+    assert expected().card(int(no_poster))[0] is None
+    assert expected().card(int(no_director))[1] == []
+    assert len(expected().card(two_directors)[1]) >= 2
 
 
 async def test_toy_story_votes_sentence(api: httpx.AsyncClient) -> None:
@@ -192,3 +220,14 @@ async def test_huge_title_is_refused_politely(api: httpx.AsyncClient) -> None:
     response = await api.get(_path("score_titulo", "x" * 5000))
     assert response.status_code == 422
     assert response.json()["error"] == "title_too_long"
+
+
+async def test_card_fields_are_documented(api: httpx.AsyncClient) -> None:
+    schemas = (await api.get("/openapi.json")).json()["components"]["schemas"]
+    for name in ("ScoreAnswer", "VotesAnswer"):
+        properties = schemas[name]["properties"]
+        assert {"poster_path", "directores"} <= set(schemas[name]["required"])
+        for field in ("poster_path", "directores"):
+            assert properties[field]["description"] and properties[field]["examples"]
+        example = schemas[name]["examples"][0]
+        assert example["poster_path"].endswith(".jpg") and example["directores"] == ["John Lasseter"]
