@@ -198,7 +198,8 @@ def test_a_missing_source_or_a_failing_etl_ends_the_run_with_its_own_code(
 def test_with_a_token_the_bot_runs_too_and_is_pointed_at_this_api(
     tmp_path: Path, published_data_dir: Path, launch: LaunchFactory
 ) -> None:
-    # A stand-in `bot` package ahead of the real one on the path: this checks the launcher's side.
+    # A stand-in `bot` package ahead of the real one (`python -m` puts the working directory
+    # first on the path): this checks the launcher's side only.
     fake = tmp_path / "fake" / "bot"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text('"""Stand-in bot."""\n')
@@ -212,8 +213,8 @@ def test_with_a_token_the_bot_runs_too_and_is_pointed_at_this_api(
     token = "123456:SECRET-TOKEN-VALUE"
     run = launch(
         published_data_dir,
+        cwd=fake.parent,
         TELEGRAM_BOT_TOKEN=token,
-        PYTHONPATH=f"{fake.parent}{os.pathsep}{REPO_ROOT}",
     )
     run.wait_ready()
     run.wait_for(lambda: bool(run.lines("bot")), "the bot's first line")
