@@ -76,11 +76,15 @@ def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
     assert not run.lines("etl")
     assert _current_version(run) == sample_build.version
 
+    def readiness_lines() -> int:
+        return len([line for line in run.lines("worker") if "worker ready" in line])
+
+    run.wait_for(lambda: readiness_lines() == 1, "the worker to be ready")
     worker = run.child("-m worker")
     worker.kill()
     run.wait_logged("worker stopped unexpectedly (killed by SIGKILL); restart 1 of 5 in 1 s")
     run.wait_for(lambda: run.worker_replaced(worker.pid), "a new worker")
-    run.wait_for(lambda: len([ln for ln in run.lines("worker") if "worker ready" in ln]) == 2, "it is ready")
+    run.wait_for(lambda: readiness_lines() == 2, "the new worker to be ready")
 
     assert run.stop(signal.SIGTERM) == 0
     run.assert_everything_ended()
