@@ -69,9 +69,6 @@ class Supervisor:
         logger.info("%s: stopping every service (again to kill at once)", why)
         self._stopping.set()
 
-    async def wait_stopping(self) -> None:
-        await self._stopping.wait()
-
     async def run_once(self, spec: ServiceSpec) -> int | None:
         """Run a one-shot child (the ETL) to its end; None when a stop interrupted it."""
         process = await self._spawn(spec)
@@ -126,8 +123,8 @@ class Supervisor:
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 limit=_LINE_LIMIT,
-                # Its own process group: the terminal's Ctrl-C reaches only us, and we stop the
-                # children in order; a kill of the group also takes any grandchild with it.
+                # Its own process group: the terminal's Ctrl-C reaches only us, so Redis outlives
+                # the services that write to it; a kill of the group takes any grandchild along.
                 start_new_session=True,
             )
         except OSError as exc:

@@ -39,7 +39,9 @@ _CLEARED = {
 class LauncherRun:
     """One `python -m launcher` process, its log in a file, and helpers to watch it."""
 
-    def __init__(self, args: list[str], data_dir: Path, extra_env: dict[str, str], port: int | None) -> None:
+    def __init__(
+        self, args: list[str], data_dir: Path, extra_env: dict[str, str], port: int | None, cwd: Path
+    ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -58,7 +60,7 @@ class LauncherRun:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "launcher", *args],
             env=env,
-            cwd=REPO_ROOT,
+            cwd=cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -165,8 +167,10 @@ def launch() -> Iterator[LaunchFactory]:
     """Start `python -m launcher` (as `make run` does); whatever a test leaves running is stopped."""
     runs: list[LauncherRun] = []
 
-    def start(data_dir: Path, *args: str, port: int | None = None, **env: str) -> LauncherRun:
-        run = LauncherRun(list(args), data_dir, env, port)
+    def start(
+        data_dir: Path, *args: str, port: int | None = None, cwd: Path = REPO_ROOT, **env: str
+    ) -> LauncherRun:
+        run = LauncherRun(list(args), data_dir, env, port, cwd)
         runs.append(run)
         return run
 

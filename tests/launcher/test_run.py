@@ -76,13 +76,16 @@ def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
     assert not run.lines("etl")
     assert _current_version(run) == sample_build.version
 
+    def readiness_lines() -> int:
+        return len([line for line in run.lines("worker") if "worker ready" in line])
+
     # The API can be ready before the worker is: kill a worker that had come up.
-    run.wait_for(lambda: any("worker ready" in ln for ln in run.lines("worker")), "the first worker")
+    run.wait_for(lambda: readiness_lines() == 1, "the first worker")
     worker = run.child("-m worker")
     worker.kill()
     run.wait_logged("worker stopped unexpectedly (killed by SIGKILL); restart 1 of 5 in 1 s")
     run.wait_for(lambda: run.worker_replaced(worker.pid), "a new worker")
-    run.wait_for(lambda: len([ln for ln in run.lines("worker") if "worker ready" in ln]) == 2, "it is ready")
+    run.wait_for(lambda: readiness_lines() == 2, "the new worker to be ready")
 
     assert run.stop(signal.SIGTERM) == 0
     run.assert_everything_ended()
@@ -195,3 +198,33 @@ def test_a_missing_source_or_a_failing_etl_ends_the_run_with_its_own_code(
     assert "the ETL failed (exit code" in failing.log()
     assert "embedded Redis stopped" in failing.log()
     assert not (tmp_path / "var-b" / "redis" / "redis.url").exists()
+
+
+def test_with_a_token_the_bot_runs_too_and_is_pointed_at_this_api(
+    tmp_path: Path, published_data_dir: Path, launch: LaunchFactory
+) -> None:
+    # A stand-in `bot` package ahead of the real one (`python -m` puts the working directory
+    # first on the path): this checks the launcher's side only.
+    fake = tmp_path / "fake" / "bot"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text('"""Stand-in bot."""\n')
+    (fake / "__main__.py").write_text(
+        "import os, sys, time\n"
+        "sys.stdout.write(f\"stand-in bot for {os.environ['GATEWAY_URL']}, \"\n"
+        "                 f\"token of {len(os.environ['TELEGRAM_BOT_TOKEN'])} characters\\n\")\n"
+        "sys.stdout.flush()\n"
+        "time.sleep(120)\n"
+    )
+    token = "123456:SECRET-TOKEN-VALUE"
+    run = launch(
+        published_data_dir,
+        cwd=fake.parent,
+        TELEGRAM_BOT_TOKEN=token,
+    )
+    run.wait_ready()
+    run.wait_for(lambda: bool(run.lines("bot")), "the bot's first line")
+    assert run.lines("bot")[0].endswith(f"stand-in bot for {run.base}, token of {len(token)} characters")
+    assert run.child("-m bot")
+    assert run.stop() == 0
+    run.assert_everything_ended()
+    assert "bot stopped" in run.log() and token not in run.log()
