@@ -67,17 +67,21 @@ def publish(url: str, source: Path, data_dir: Path) -> str:
     return version
 
 
+def _bytes(value: object) -> bytes:
+    return value if isinstance(value, bytes) else b""
+
+
 def pick_paths(url: str) -> dict[str, str]:
     """Real inputs for each query route, read from the published catalogues."""
     client = redis.Redis.from_url(url)
     try:
         version = client.get(keys.CURRENT_VERSION)
-        if version is None:
+        if not isinstance(version, bytes):
             raise SystemExit("no dataset is published")
         v = version.decode()
-        titles = orjson.loads(client.get(keys.title_catalog(v)) or b"[]")
-        actors = orjson.loads(client.get(keys.actor_catalog(v)) or b"[]")
-        directors = orjson.loads(client.get(keys.director_catalog(v)) or b"[]")
+        titles = orjson.loads(_bytes(client.get(keys.title_catalog(v))) or b"[]")
+        actors = orjson.loads(_bytes(client.get(keys.actor_catalog(v))) or b"[]")
+        directors = orjson.loads(_bytes(client.get(keys.director_catalog(v))) or b"[]")
     finally:
         client.close()
     title = max(titles, key=lambda row: row[3])[1]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from locust import constant
-from locust.contrib.fasthttp import FastHttpUser, task
+from locust import constant, task
+from locust.contrib.fasthttp import FastHttpUser
 
 
-class PathUser(FastHttpUser):  # type: ignore[misc]
+class PathUser(FastHttpUser):
     wait_time = constant(0)
     path = os.environ.get("BENCH_PATH", "/")
 
