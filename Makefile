@@ -8,6 +8,8 @@ API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
 HYBRID_DATA ?= ../shared/data/movies-hybrid
 PYTEST_ARGS ?=
+# Options of `python -m launcher`, e.g. RUN_ARGS="--rebuild" make run (see `python -m launcher -h`).
+RUN_ARGS ?=
 export MOVIES_DATA REDIS_URL API_HOST API_PORT
 
 .PHONY: install run etl test lint format bench eval eda clean lock
@@ -26,12 +28,13 @@ lock:
 		--python-version 3.11 --no-header -o requirements/lock.txt
 
 run: install
-	$(PY) -m launcher
+	$(PY) -m launcher $(RUN_ARGS)
 
 etl: install
 	$(PY) -m etl
 
 test: install
+	@scripts/ensure-compose.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -44,6 +47,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
+	@# wrk drives the API load test; without it (no apt, no root) the test falls back to locust.
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed: the API load test uses locust instead"
 	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks
 
 eval: install

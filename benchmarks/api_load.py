@@ -22,12 +22,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import orjson
 import redis
 
+from etl.publish import current_version
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
 from shared.settings import REPO_ROOT, SAMPLE_DATA, Settings
@@ -67,21 +69,21 @@ def publish(url: str, source: Path, data_dir: Path) -> str:
     return version
 
 
-def _bytes(value: object) -> bytes:
-    return value if isinstance(value, bytes) else b""
-
-
 def pick_paths(url: str) -> dict[str, str]:
     """Real inputs for each query route, read from the published catalogues."""
     client = redis.Redis.from_url(url)
+
+    def catalogue(key: str) -> list[list[Any]]:
+        raw = client.get(key)
+        return orjson.loads(raw) if isinstance(raw, bytes) else []
+
     try:
-        version = client.get(keys.CURRENT_VERSION)
-        if not isinstance(version, bytes):
+        v = current_version(client)
+        if v is None:
             raise SystemExit("no dataset is published")
-        v = version.decode()
-        titles = orjson.loads(_bytes(client.get(keys.title_catalog(v))) or b"[]")
-        actors = orjson.loads(_bytes(client.get(keys.actor_catalog(v))) or b"[]")
-        directors = orjson.loads(_bytes(client.get(keys.director_catalog(v))) or b"[]")
+        titles = catalogue(keys.title_catalog(v))
+        actors = catalogue(keys.actor_catalog(v))
+        directors = catalogue(keys.director_catalog(v))
     finally:
         client.close()
     title = max(titles, key=lambda row: row[3])[1]

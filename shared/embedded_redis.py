@@ -56,10 +56,20 @@ class EmbeddedRedis:
     runs in the same folder is reused rather than started twice; only the starter stops it.
     """
 
-    def __init__(self, directory: Path, *, persistent: bool = True, port: int | None = None):
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        persistent: bool = True,
+        port: int | None = None,
+        own_session: bool = False,
+    ):
         self.directory = directory
         self.persistent = persistent
         self.port = port
+        # A supervisor sets this so a terminal's Ctrl-C reaches only the supervisor, which stops
+        # Redis last, after the services that still write to it.
+        self.own_session = own_session
         self.url = ""
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -88,7 +98,9 @@ class EmbeddedRedis:
             *("--dir", str(self.directory.resolve()), "--dbfilename", "dump.rdb"),
             *("--appendonly", "no", "--logfile", "redis.log", *save),
         ]
-        self._process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=self.own_session
+        )
         self.url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + timeout
         while not _answers(self.url):

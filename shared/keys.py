@@ -24,6 +24,10 @@ REFRESH_LOCK_TTL_SECONDS = 60
 # resolved the old pointer a moment ago still finds complete data.
 OLD_VERSION_GRACE_SECONDS = 60
 
+# Hash: the source `make run` last checked (`path`, `fingerprint`, `digest`), so a restart on
+# unchanged files skips hashing them again (see launcher.dataset).
+LAUNCHER_SOURCE = f"{PREFIX}:launcher:source"
+
 # Progress of admin jobs (refreshes), read by GET /admin/jobs/{job_id}.
 JOB_PROGRESS_TTL_SECONDS = 24 * 3600
 

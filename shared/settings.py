@@ -40,7 +40,13 @@ class Settings(BaseSettings):
     gateway_url: str = "http://127.0.0.1:8000"
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     bot_webhook_url: str | None = None
+    # Where the bot's own webhook server listens (a reverse proxy forwards BOT_WEBHOOK_URL to it).
+    bot_webhook_listen: str = "127.0.0.1"
+    bot_webhook_port: int = 8443
+    bot_webhook_secret: str | None = None
     bot_rate_limit_per_minute: int = 20
+    # How long the bot keeps asking for a recommendation the API answered with 202.
+    bot_recommend_timeout_seconds: float = 60.0
 
     @field_validator("movies_data", mode="before")
     @classmethod
@@ -53,6 +59,7 @@ class Settings(BaseSettings):
         "telegram_bot_token",
         "telegram_api_base_url",
         "bot_webhook_url",
+        "bot_webhook_secret",
         "refresh_cron_minute",
         "refresh_cron_hour",
         mode="before",

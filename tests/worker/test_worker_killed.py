@@ -36,6 +36,11 @@ def test_killed_worker_takes_its_etl_child_along(
         assert time.monotonic() < deadline, "the ETL child never started"
         children = [c for c in parent.children() if "worker.refresh_child" in " ".join(c.cmdline())]
         time.sleep(0.02)
+    # Kill it half-way, once the child reports ETL steps (it has asked to die with its parent by
+    # then; a child killed while still importing exits on its own, only later on a loaded machine).
+    while not (store.hget(keys.job_progress(job_id), "detalle") or b"").startswith(b"ETL"):
+        assert time.monotonic() < deadline, "the ETL child never reported progress"
+        time.sleep(0.02)
     worker.process.send_signal(signal.SIGKILL)
     worker.process.wait(10)
     # The ETL needs several seconds more: a child that outlived its worker would still be here.

@@ -1,0 +1,32 @@
+"""Greeting, help, unknown commands, messages without text and buttons that no longer mean anything."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import Context
+from bot.handlers.common import send
+
+
+async def start(update: Update, context: Context) -> None:
+    await send(update, context, texts.START)
+
+
+async def help_(update: Update, context: Context) -> None:
+    await send(update, context, texts.HELP)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    word = (message.text or "/").split(maxsplit=1)[0] if message else "/"
+    await send(update, context, texts.unknown_command(word.split("@", 1)[0]))
+
+
+async def not_text(update: Update, context: Context) -> None:
+    await send(update, context, texts.ONLY_TEXT)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.BUTTON_EXPIRED)

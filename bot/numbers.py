@@ -1,0 +1,24 @@
+"""Numbers and dates written the way Spanish readers expect them (1.234.567,89; 30/10/1995)."""
+
+from __future__ import annotations
+
+
+def integer(value: float) -> str:
+    """`1234567` -> `1.234.567`."""
+    return f"{round(value):,}".replace(",", ".")
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """`1234567.891` -> `1.234.567,89`."""
+    text = f"{value:,.{digits}f}"
+    # Swap the two separators through a placeholder so neither replacement undoes the other.
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def date(iso: str) -> str:
+    """`1995-10-30` -> `30/10/1995`; anything else is shown as it came."""
+    parts = iso.split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return iso
+    year, month, day = parts
+    return f"{day}/{month}/{year}"

@@ -1,0 +1,98 @@
+"""`python -m launcher` (what `make run` runs): Redis, the ETL when needed, the API, the worker, the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from launcher.app import ExitCode, Options, run
+from launcher.output import Output
+from launcher.services import API, BOT, ETL, WORKER
+from shared.settings import Settings
+
+logger = logging.getLogger("launcher")
+
+
+def parse_options(argv: Sequence[str] | None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m launcher",
+        description="Run the whole system under one supervisor; Ctrl-C stops it.",
+        epilog="Exit codes: 0 stopped on request, 1 unexpected error, 2 bad option, 3 cannot start "
+        "(port taken, MOVIES_DATA missing, Redis unreachable, invalid settings), 4 the ETL failed, "
+        "5 a service crashed more than --max-restarts times in a row.",
+    )
+    data = parser.add_mutually_exclusive_group()
+    data.add_argument("--rebuild", action="store_true", help="run the ETL even if the data is unchanged")
+    data.add_argument("--no-etl", action="store_true", help="never run the ETL; serve what is published")
+    parser.add_argument(
+        "--max-restarts",
+        type=_count,
+        default=5,
+        metavar="N",
+        help="restarts of a crashed service in a row before giving up (default 5; 0: never restart)",
+    )
+    parser.add_argument(
+        "--stop-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long a service may take to stop before it is killed (default 10)",
+    )
+    args = parser.parse_args(argv)
+    return Options(
+        rebuild=args.rebuild,
+        etl=not args.no_etl,
+        max_restarts=args.max_restarts,
+        stop_timeout=args.stop_timeout,
+    )
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv)
+    output = Output(sys.stdout, [API, WORKER, BOT, ETL])
+    root = logging.getLogger()
+    root.handlers[:] = [output.log_handler()]
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    try:
+        root.setLevel(level)
+    except ValueError:
+        root.setLevel(logging.INFO)
+        logger.warning("LOG_LEVEL=%s is not a level (DEBUG, INFO, WARNING, ERROR); using INFO", level)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # Only where and what: an input value may be a secret.
+        for error in exc.errors():
+            logger.error("invalid setting %s: %s", ".".join(map(str, error["loc"])).upper(), error["msg"])
+        return ExitCode.CANNOT_START
+    try:
+        return asyncio.run(run(settings, options, output, os.environ))
+    except KeyboardInterrupt:
+        return ExitCode.OK
+    except Exception:
+        logger.exception("the launcher failed")
+        return ExitCode.ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""`python -m launcher` end to end: first start, second start, changed data, crashes, a taken port."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from etl.pipeline import Build
+from shared import keys
+from shared.embedded_redis import EmbeddedRedis
+from shared.settings import SAMPLE_DATA
+from tests import independent
+from tests.launcher.conftest import REPO_ROOT, LauncherRun, LaunchFactory
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
+
+
+def _current_version(run: LauncherRun) -> str:
+    client = run.redis_client()
+    try:
+        return client.get(keys.CURRENT_VERSION).decode()  # type: ignore[no-any-return]
+    finally:
+        client.close()
+
+
+def test_first_start_runs_the_etl_serves_queries_and_sigint_stops_every_child(
+    tmp_path: Path, launch: LaunchFactory
+) -> None:
+    run = launch(tmp_path / "var")
+    run.wait_ready()
+
+    log = run.log()
+    assert "dataset: no dataset is published yet; running the ETL" in log
+    assert any("versión publicada" in line for line in run.lines("etl"))
+    assert "TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started" in log
+    run.wait_logged(f"API docs   {run.base}/docs")
+    assert f"readiness  {run.base}/readyz" in run.log()
+
+    status, body = run.get("/cantidad_filmaciones_mes/enero")
+    assert status == 200
+    expected = int((independent.movies()["date"].dt.month == 1).sum())
+    assert json.loads(body)["cantidad"] == expected
+
+    commands = [" ".join(p.cmdline()) for p in run.children()]
+    assert any("redis-server" in c for c in commands)
+    assert any(c.endswith("-m api") for c in commands)
+    assert any(c.endswith("-m worker") for c in commands)
+    assert not any(c.endswith("-m bot") for c in commands)
+    run.wait_for(lambda: bool(run.lines("worker")), "the worker's first line")
+    assert run.lines("api"), "the API's lines carry its prefix"
+
+    assert run.stop(signal.SIGINT) == 0
+    run.assert_everything_ended()
+    log = run.log()
+    assert "every service stopped" in log and "Traceback" not in log
+    assert (tmp_path / "var" / "redis" / "dump.rdb").exists()
+
+
+def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
+    published_data_dir: Path, sample_build: Build, launch: LaunchFactory
+) -> None:
+    run = launch(published_data_dir)
+    run.wait_ready()
+    assert "no ETL needed" in run.log()
+    assert not run.lines("etl")
+    assert _current_version(run) == sample_build.version
+
+    # The API can be ready before the worker is: kill a worker that had come up.
+    run.wait_for(lambda: any("worker ready" in ln for ln in run.lines("worker")), "the first worker")
+    worker = run.child("-m worker")
+    worker.kill()
+    run.wait_logged("worker stopped unexpectedly (killed by SIGKILL); restart 1 of 5 in 1 s")
+    run.wait_for(lambda: run.worker_replaced(worker.pid), "a new worker")
+    run.wait_for(lambda: len([ln for ln in run.lines("worker") if "worker ready" in ln]) == 2, "it is ready")
+
+    assert run.stop(signal.SIGTERM) == 0
+    run.assert_everything_ended()
+
+
+def test_the_compose_health_checks_pass_against_a_running_system(
+    published_data_dir: Path, launch: LaunchFactory
+) -> None:
+    services = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())["services"]
+    worker_check = services["worker"]["healthcheck"]["test"][1:]
+    api_check = services["api"]["healthcheck"]["test"][1:]
+    assert worker_check[0] == "arq" and api_check[0] == "python"
+    worker_check[0] = str(Path(sys.executable).with_name("arq"))
+    api_check = [sys.executable, *api_check[1:-1], api_check[-1].replace(":8000/", ":{port}/")]
+
+    run = launch(published_data_dir)
+    run.wait_ready()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "REDIS_URL": run.redis_url()}
+
+    def check(command: list[str]) -> int:
+        result = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, timeout=60, check=False)
+        return result.returncode
+
+    api_check[-1] = api_check[-1].format(port=run.port)
+    assert check(api_check) == 0
+    run.wait_for(lambda: check(worker_check) == 0, "`arq --check` to pass", timeout=30)
+    assert run.stop() == 0
+    # A real check: with the worker gone (its health key withdrawn), it fails.
+    with EmbeddedRedis(published_data_dir / "redis") as url:
+        env["REDIS_URL"] = url
+        assert check(worker_check) == 1
+    assert check(api_check) == 1
+
+
+def _changed_source(folder: Path) -> Path:
+    """The sample with Toy Story renamed, so the answer shows which data is served."""
+    folder.mkdir()
+    movies = pd.read_csv(SAMPLE_DATA / "movies_metadata.csv.gz", dtype=str, keep_default_na=False)
+    movies.loc[movies["title"] == "Toy Story", "title"] = "Toy Story [B]"
+    with gzip.open(folder / "movies_metadata.csv.gz", "wt", encoding="utf-8", newline="") as handle:
+        movies.to_csv(handle, index=False)
+    shutil.copy(SAMPLE_DATA / "credits.csv.gz", folder / "credits.csv.gz")
+    return folder
+
+
+@pytest.mark.parametrize("change", ["movies_data", "rebuild"])
+def test_changed_movies_data_or_rebuild_runs_the_etl_again(
+    change: str, tmp_path: Path, published_data_dir: Path, sample_build: Build, launch: LaunchFactory
+) -> None:
+    if change == "movies_data":
+        run = launch(published_data_dir, MOVIES_DATA=str(_changed_source(tmp_path / "source-b")))
+        reason = "MOVIES_DATA changed since version"
+    else:
+        run = launch(published_data_dir, "--rebuild")
+        reason = "--rebuild was given"
+    run.wait_ready()
+    assert f"{reason}" in run.log() and run.lines("etl")
+    assert _current_version(run) != sample_build.version
+    status, _ = run.get("/score_titulo/Toy%20Story%20%5BB%5D")
+    assert status == (200 if change == "movies_data" else 404)
+    assert run.stop() == 0
+    run.assert_everything_ended()
+
+
+def test_a_service_crashing_more_than_max_restarts_stops_the_run(
+    published_data_dir: Path, launch: LaunchFactory
+) -> None:
+    run = launch(published_data_dir, "--max-restarts", "1")
+    run.wait_ready()
+    first = run.child("-m worker")
+    first.kill()
+    run.wait_for(lambda: run.worker_replaced(first.pid), "the restarted worker")
+    run.child("-m worker").kill()
+    assert run.wait_exit(30) == 5
+    log = run.log()
+    assert "restart 1 of 1 in 1 s" in log
+    assert (
+        "worker stopped unexpectedly 2 times in a row (killed by SIGKILL); giving up after 1 restarts" in log
+    )
+    assert "Traceback" not in log
+    run.assert_everything_ended()
+
+
+def test_a_taken_api_port_is_one_clear_line_not_a_traceback(tmp_path: Path, launch: LaunchFactory) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = launch(tmp_path / "var", port=port)
+        assert run.wait_exit(30) == 3
+    log = run.log()
+    assert f"port {port} on 127.0.0.1 is already in use" in log
+    assert "Traceback" not in log
+    assert not (tmp_path / "var" / "redis").exists(), "nothing was started"
+
+
+def test_a_missing_source_or_a_failing_etl_ends_the_run_with_its_own_code(
+    tmp_path: Path, launch: LaunchFactory
+) -> None:
+    missing = launch(tmp_path / "var-a", MOVIES_DATA=str(tmp_path / "nowhere"))
+    assert missing.wait_exit(30) == 3
+    assert "MOVIES_DATA:" in missing.log() and "Traceback" not in missing.log()
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "movies_metadata.csv").write_text("not,the,kaggle,file\n1,2,3,4\n")
+    (broken / "credits.csv").write_text("nor,this\n1,2\n")
+    failing = launch(tmp_path / "var-b", MOVIES_DATA=str(broken))
+    assert failing.wait_exit(60) == 4
+    assert "the ETL failed (exit code" in failing.log()
+    assert "embedded Redis stopped" in failing.log()
+    assert not (tmp_path / "var-b" / "redis" / "redis.url").exists()
