@@ -18,6 +18,15 @@ def decimal(value: float, digits: int = 2) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+_ECHO_LIMIT = 80
+
+
+def echo(text: str) -> str:
+    """What the person typed, between «», cut short: a sentence must stay readable whatever came in."""
+    shown = text if len(text) <= _ECHO_LIMIT else text[: _ECHO_LIMIT - 1] + "…"
+    return f"«{shown}»"
+
+
 def _enumeration(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -77,7 +86,7 @@ def recommendation_pending() -> str:
 
 
 def title_not_found(title: str, has_suggestions: bool) -> str:
-    base = f"No encontré ninguna película titulada «{title}»."
+    base = f"No encontré ninguna película titulada {echo(title)}."
     return base + (" ¿Quisiste decir alguna de estas?" if has_suggestions else "")
 
 
@@ -92,7 +101,7 @@ def title_year_not_found(title: str, year: int | None, movie_id: int | None) -> 
 
 def person_not_found(role: str, name: str, has_suggestions: bool) -> str:
     who = "ningún actor ni actriz" if role == "actor" else "ningún director ni directora"
-    base = f"No encontré {who} llamado «{name}»."
+    base = f"No encontré {who} llamado {echo(name)}."
     return base + (" ¿Quisiste decir alguno de estos nombres?" if has_suggestions else "")
 
 
@@ -109,15 +118,19 @@ def input_too_long(what: str, limit: int) -> str:
 
 
 def invalid_month(text: str) -> str:
+    if not text.strip(" \t/"):
+        return "Falta el mes: escribe su nombre en español (por ejemplo, enero) o su número del 1 al 12."
     return (
-        f"«{text}» no es un mes válido. Escribe el nombre de un mes en español "
+        f"{echo(text)} no es un mes válido. Escribe el nombre de un mes en español "
         "(por ejemplo, enero) o su número del 1 al 12."
     )
 
 
 def invalid_weekday(text: str) -> str:
+    if not text.strip(" \t/"):
+        return "Falta el día: escribe un día de la semana en español, por ejemplo lunes o miércoles."
     return (
-        f"«{text}» no es un día de la semana válido. "
+        f"{echo(text)} no es un día de la semana válido. "
         "Escribe un día en español, por ejemplo lunes o miércoles."
     )
 
@@ -137,11 +150,11 @@ ADMIN_DISABLED = "La administración está deshabilitada: el servidor no tiene c
 
 
 def job_not_found(job_id: str) -> str:
-    return f"No existe ninguna tarea con el id «{job_id}» (o ya venció)."
+    return f"No existe ninguna tarea con el id {echo(job_id)} (o ya venció)."
 
 
 def route_not_found(path: str) -> str:
-    return f"La ruta «{path}» no existe. Consulta /docs para ver las rutas disponibles."
+    return f"La ruta {echo(path)} no existe. Consulta /docs para ver las rutas disponibles."
 
 
 def method_not_allowed(method: str) -> str:

@@ -70,7 +70,11 @@ def parse_month(text: str) -> int | None:
     """Month number 1-12 from a Spanish month name (any case or accents) or a number."""
     key = fold(text)
     if key.isdigit():
-        number = int(key)
+        # isdigit() also holds for digits int() refuses (`፩`) and for thousands of them.
+        digits = key.lstrip("0")
+        if not key.isdecimal() or len(digits) > 2:
+            return None
+        number = int(digits or "0")
         return number if 1 <= number <= 12 else None
     if key in _MONTH_ALIASES:
         return _MONTH_ALIASES[key]

@@ -25,13 +25,23 @@ def test_punctuation_still_tells_titles_apart() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "month"),
-    [("enero", 1), ("Septiembre", 9), ("setiembre", 9), ("DICIEMBRE", 12), ("3", 3), ("12", 12)],
+    [
+        ("enero", 1),
+        ("Septiembre", 9),
+        ("setiembre", 9),
+        ("DICIEMBRE", 12),
+        ("3", 3),
+        ("12", 12),
+        ("03", 3),
+        ("٣", 3),
+        ("²", 2),
+    ],
 )
 def test_months(typed: str, month: int) -> None:
     assert parse_month(typed) == month
 
 
-@pytest.mark.parametrize("typed", ["0", "13", "january", "", "ene"])
+@pytest.mark.parametrize("typed", ["0", "13", "january", "", "ene", "፩", "9" * 5000, "00013", "-1", "1.0"])
 def test_invalid_months(typed: str) -> None:
     assert parse_month(typed) is None
 

@@ -62,6 +62,9 @@ def optional_int(request: Request, name: str) -> int | None:
     if not values:
         return None
     text = values[-1].strip()
+    if not text:
+        # `?anio=` as a form or a bot leaves it when there is no year to give: no year.
+        return None
     if not _INTEGER.match(text):
         raise ParameterError(name, "int_parsing")
     return int(text)
@@ -92,7 +95,11 @@ TITLE_DOC = path_doc(
     "Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). Codifica /, ?, # y % "
     "(Face%2FOff). Con varias películas del mismo título, «Hamlet (1996)» elige por año.",
 )
-YEAR_DOC = query_int_doc("anio", "Elige entre películas del mismo título por año de estreno.")
-MOVIE_ID_DOC = query_int_doc("id", "Elige entre películas del mismo título por id.")
+YEAR_DOC = query_int_doc(
+    "anio", "Elige entre películas del mismo título por año de estreno (vacío: se ignora)."
+)
+MOVIE_ID_DOC = query_int_doc("id", "Elige entre películas del mismo título por id (vacío: se ignora).")
 NAME_DOC = path_doc("nombre", "Nombre como lo escriba la persona (sin importar mayúsculas ni tildes).")
-PERSON_ID_DOC = query_int_doc("id", "Elige entre personas del mismo nombre por su id de TMDB.")
+PERSON_ID_DOC = query_int_doc(
+    "id", "Elige entre personas del mismo nombre por su id de TMDB (vacío: se ignora)."
+)

@@ -95,15 +95,17 @@ class FuzzyIndex:
     keys: list[str]
     weights: Sequence[int]
     fame: float
-    key_words: list[list[str]]
+    key_words: list[tuple[str, ...]]
     vocabulary: list[str]  # sorted, for completing an unfinished last word
-    postings: dict[str, list[int]]
+    postings: dict[str, tuple[int, ...]]
     word_buckets: _Buckets
 
     @classmethod
     def build(cls, keys: list[str], weights: Sequence[int], fame: float) -> FuzzyIndex:
         """`fame`: how many edits ten times the weight is worth when ranking (at most `_MAX_BONUS`)."""
-        key_words = list(map(_WORD.findall, keys))
+        # Tuples of strings and ints, not lists: the garbage collector stops tracking those, and a
+        # full collection walking 300k lists would stall every request for 100 ms.
+        key_words = [tuple(_WORD.findall(key)) for key in keys]
         postings: dict[str, list[int]] = {}
         # Best known keys first in every posting list, so following a list's head is enough.
         for index in sorted(range(len(keys)), key=weights.__getitem__, reverse=True):
@@ -114,7 +116,8 @@ class FuzzyIndex:
                 elif holders[-1] != index:
                     holders.append(index)
         vocabulary = sorted(postings)
-        return cls(keys, weights, fame, key_words, vocabulary, postings, _Buckets.of(vocabulary))
+        frozen = {word: tuple(holders) for word, holders in postings.items()}
+        return cls(keys, weights, fame, key_words, vocabulary, frozen, _Buckets.of(vocabulary))
 
     def _bonus(self, index: int) -> float:
         return min(_MAX_BONUS, self.fame * math.log10(1 + max(self.weights[index], 0)))

@@ -58,9 +58,13 @@ async def find_person(
         raise InvalidInputError(messages.input_too_long("nombre", MAX_NAME_LENGTH), code="name_too_long")
     key_for = keys.actors if role == "actor" else keys.directors
     version, raw = await reader.field(key_for, _name_key(cleaned))
+    unslashed = cleaned.rstrip("/").rstrip()
+    if raw is None and unslashed and unslashed != cleaned:
+        # A slash left at the end of the URL is not part of the name.
+        version, raw = await reader.field(key_for, _name_key(unslashed))
     if raw is None:
         kind = "actors" if role == "actor" else "directors"
-        suggestions = await catalogs.suggest(kind, version, cleaned)
+        suggestions = await catalogs.suggest(kind, version, unslashed or cleaned)
         raise PersonNotFoundError(
             role, messages.person_not_found(role, cleaned, bool(suggestions)), suggestions
         )

@@ -40,8 +40,8 @@ def _person(shown: tuple[str, int]) -> list[dict[str, Any]]:
     return [{"nombre": shown[0], "cantidad_filmaciones": shown[1]}]
 
 
-def _films(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return shown
+def _films(shown: tuple[tuple[int, str, int], ...]) -> list[dict[str, Any]]:
+    return [{"id": movie_id, "titulo": title, "anio": year} for movie_id, title, year in shown]
 
 
 @dataclass(frozen=True)
@@ -72,15 +72,17 @@ class Catalog:
 
 def build_title_catalog(raw: bytes) -> Catalog:
     """From `[[id, title, year, votes], ...]`: one key per folded title, films most voted first."""
-    grouped: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    grouped: dict[str, list[tuple[int, tuple[int, str, int]]]] = {}
     for movie_id, title, year, votes in orjson.loads(raw):
-        entry = {"id": int(movie_id), "titulo": str(title), "anio": int(year)}
-        grouped.setdefault(quick_fold(str(title)), []).append((int(votes or 0), entry))
+        film = (int(movie_id), str(title), int(year))
+        grouped.setdefault(quick_fold(str(title)), []).append((int(votes or 0), film))
     catalog_keys = list(grouped)
-    shown, weights = [], []
+    # Tuples (untracked by the garbage collector), turned into dicts only for the films suggested.
+    shown: list[tuple[tuple[int, str, int], ...]] = []
+    weights: list[int] = []
     for key in catalog_keys:
         films = sorted(grouped[key], key=lambda item: -item[0])
-        shown.append([entry for _votes, entry in films])
+        shown.append(tuple(film for _votes, film in films))
         weights.append(films[0][0])
     return Catalog(FuzzyIndex.build(catalog_keys, weights, _TITLE_FAME), shown, _films)
 

@@ -47,6 +47,10 @@ def _readings(text: str) -> list[tuple[str, int | None]]:
     base, year = split_title_year(text)
     if year is not None:
         readings.append((base, year))
+    # A slash left at the end of the URL (`/score_titulo/Toy Story/`) is not part of the title.
+    unslashed = text.rstrip("/").rstrip()
+    if unslashed and unslashed != text:
+        readings.extend(_readings(unslashed))
     if _ESCAPED.search(text):
         decoded = unquote(text).strip()
         if decoded and decoded != text:
@@ -94,5 +98,5 @@ async def find_title(
         best = max(chosen, key=lambda m: m.get("votos", 0))
         others = [brief(m) for m in movies if m is not best]
         return TitleMatch(version, best, others)
-    suggestions = await catalogs.suggest("titles", version, split_title_year(cleaned)[0])
+    suggestions = await catalogs.suggest("titles", version, split_title_year(cleaned.rstrip("/"))[0])
     raise TitleNotFoundError(messages.title_not_found(cleaned, bool(suggestions)), sugerencias=suggestions)

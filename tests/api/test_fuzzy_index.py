@@ -97,8 +97,9 @@ def test_suggestions_take_a_few_milliseconds_on_the_full_catalogue(hybrid_data: 
         first = catalog.suggest(typed)[0]
         assert first.get("nombre", first.get("titulo")) == wanted
         for _ in range(5):
-            started = time.perf_counter()
+            # CPU time of this thread: on a busy machine, wall time also counts other processes.
+            started = time.thread_time()
             catalog.suggest(typed)
-            timings.append(time.perf_counter() - started)
+            timings.append(time.thread_time() - started)
     assert statistics.median(timings) < 0.005
     assert max(timings) < 0.05
