@@ -139,12 +139,19 @@ def clean_credits(
     """
     wanted = set(movie_ids.tolist())
     seen: set[int] = set()
-    cast_rows: list[tuple[int, int, str, int]] = []
-    director_rows: list[tuple[int, int, str]] = []
+    # Columns rather than one tuple per row: ~600k cast rows as tuples cost ~100 MB more.
+    cast_movie: list[int] = []
+    cast_person: list[int] = []
+    cast_name: list[str] = []
+    cast_order: list[int] = []
+    director_movie: list[int] = []
+    director_person: list[int] = []
+    director_name: list[str] = []
     for raw in chunks:
         report.credit_rows_read += len(raw)
         ids = pd.to_numeric(raw["id"], errors="coerce").tolist()
         casts, crews = raw["cast"].tolist(), raw["crew"].tolist()
+        del raw
         for movie_id, cast_cell, crew_cell in zip(ids, casts, crews, strict=True):
             if movie_id != movie_id or movie_id is None:  # noqa: PLR0124 - NaN: an unreadable id
                 report.parse_errors["credits_id"] += 1
@@ -157,15 +164,33 @@ def clean_credits(
             if movie not in wanted:
                 report.credits_without_movie += 1
                 continue
-            for person_id, name, order in _parse_cell(cast_cell, literals.cast, "cast", report):
-                cast_rows.append((movie, person_id, name, order))
-            for person_id, name in _parse_cell(crew_cell, literals.directors, "crew", report):
-                director_rows.append((movie, person_id, name))
+            people = _parse_cell(cast_cell, literals.cast, "cast", report)
+            cast_movie += [movie] * len(people)
+            for person_id, name, order in people:
+                cast_person.append(person_id)
+                cast_name.append(name)
+                cast_order.append(order)
+            directing = _parse_cell(crew_cell, literals.directors, "crew", report)
+            director_movie += [movie] * len(directing)
+            for person_id, name in directing:
+                director_person.append(person_id)
+                director_name.append(name)
     report.movies_without_credits = len(wanted - seen)
-    cast = pd.DataFrame.from_records(cast_rows, columns=["movie_id", "person_id", "name", "order"])
-    directors = pd.DataFrame.from_records(director_rows, columns=["movie_id", "person_id", "name"])
-    cast = cast.astype({"movie_id": "int64", "person_id": "int64", "order": "int64"})
-    directors = directors.astype({"movie_id": "int64", "person_id": "int64"})
+    cast = pd.DataFrame(
+        {
+            "movie_id": np.array(cast_movie, dtype=np.int64),
+            "person_id": np.array(cast_person, dtype=np.int64),
+            "name": pd.Series(cast_name, dtype="str"),
+            "order": np.array(cast_order, dtype=np.int64),
+        }
+    )
+    directors = pd.DataFrame(
+        {
+            "movie_id": np.array(director_movie, dtype=np.int64),
+            "person_id": np.array(director_person, dtype=np.int64),
+            "name": pd.Series(director_name, dtype="str"),
+        }
+    )
     report.cast_rows = len(cast)
     report.director_rows = len(directors)
     return cast, directors
