@@ -58,11 +58,14 @@ def _slug(value: object) -> str:
 
 def _slugs(values: Iterable[object]) -> list[list[str]]:
     """Per movie, the slugs of its list cell; a few thousand distinct names are each folded once."""
-    cache: dict[str, str] = {}
+    cache: dict[object, str] = {}
     result = []
     for value in values:
         slugs = []
-        for item in _as_list(value):
+        # A list (every cell of the clean table) is read as it is; _as_list's checks cost more.
+        for item in value if type(value) is list else _as_list(value):
+            if item is None:
+                continue
             slug = cache.get(item)
             if slug is None:
                 slug = cache[item] = _slug(item)
@@ -120,21 +123,27 @@ def metadata_tokens(
             collections.append([])
     years = pd.to_numeric(movies["release_year"], errors="coerce")
     blocks: dict[str, list[list[str]]] = {}
-    blocks["genres"] = _slugs(movies["genres"])
+    blocks["genres"] = _slugs(movies["genres"].tolist())
     blocks["collection"] = collections
     blocks["directors"] = _people(directors, ids)
     blocks["cast"] = _people(leading, ids)
-    blocks["title"] = [_title_words(t) for t in movies["title"]]
-    blocks["language"] = [[_slug(v)] if isinstance(v, str) and v else [] for v in movies["original_language"]]
+    blocks["title"] = [_title_words(t) for t in movies["title"].tolist()]
+    blocks["language"] = _slugs(
+        [v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist()
+    )
     blocks["decade"] = [[] if pd.isna(y) else [f"d{int(y) // 10}"] for y in years]
     blocks["companies"] = (
-        _slugs(movies["production_companies"]) if "production_companies" in movies else [[] for _ in ids]
+        _slugs(movies["production_companies"].tolist())
+        if "production_companies" in movies
+        else [[] for _ in ids]
     )
     return blocks
 
 
 def _text_block(movies: pd.DataFrame) -> sparse.csr_matrix:
-    documents = [_text(o, t) for o, t in zip(movies["overview"], movies["tagline"], strict=True)]
+    documents = [
+        _text(o, t) for o, t in zip(movies["overview"].tolist(), movies["tagline"].tolist(), strict=True)
+    ]
     # Words of 2+ letters seen in at least 2 films and in at most half of them.
     return text_matrix(documents, _TEXT_TOKEN, min_df=2, max_df=0.5)
 
