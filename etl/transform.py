@@ -30,12 +30,31 @@ def _parse_cells(
     values: list[object], parse: Callable[[object], T], empty: T, column: str, report: QualityReport
 ) -> list[T]:
     parsed: list[T] = []
+    # Most cells repeat ("[{'id': 18, 'name': 'Drama'}]" thousands of times): each distinct text
+    # is parsed once; an unreadable text is counted again at every occurrence.
+    seen: dict[str, T] = {}
+    unreadable: set[str] = set()
     for cell in values:
-        try:
-            parsed.append(parse(cell))
-        except (literals.LiteralError, ValueError, KeyError, TypeError):
-            report.parse_errors[column] += 1
-            parsed.append(empty)
+        text = cell if isinstance(cell, str) else None
+        if text is not None and text in seen:
+            value = seen[text]
+            # Every row gets a list of its own, as if its cell had been parsed alone.
+            parsed.append(value.copy() if isinstance(value, list) else value)  # type: ignore[arg-type]
+            continue
+        if text is None or text not in unreadable:
+            try:
+                value = parse(cell)
+            except (literals.LiteralError, ValueError, KeyError, TypeError):
+                pass
+            else:
+                if text is not None:
+                    seen[text] = value
+                parsed.append(value)
+                continue
+            if text is not None:
+                unreadable.add(text)
+        report.parse_errors[column] += 1
+        parsed.append(empty)
     return parsed
 
 
