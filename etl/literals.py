@@ -24,8 +24,10 @@ _QUOTED = r"('[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\")"
 _NAME = re.compile(r"'name': " + _QUOTED)
 _ISO_639 = re.compile(r"'iso_639_1': " + _QUOTED)
 _COLLECTION = re.compile(r"'id': (\d+), 'name': " + _QUOTED)
-_CAST = re.compile(r"'gender': -?\d+, 'id': (\d+), 'name': " + _QUOTED + r", 'order': (\d+)")
-_DIRECTOR = re.compile(r"'id': (\d+), 'job': 'Director', 'name': " + _QUOTED)
+# The credits patterns start after the opening quote of their first key: the engine looks for a
+# pattern's first character before trying a match, and "'" is everywhere in these cells.
+_CAST = re.compile(r"gender': -?\d+, 'id': (\d+), 'name': " + _QUOTED + r", 'order': (\d+)")
+_DIRECTOR = re.compile(r"id': (\d+), 'job': 'Director', 'name': " + _QUOTED)
 
 
 class LiteralError(ValueError):
