@@ -98,7 +98,8 @@ def _by_name(records: list[Record], films: str) -> dict[str, list[Record]]:
     for record in records:
         index[name_key(record["nombre"])].append(record)
     for people in index.values():
-        people.sort(key=lambda p: (-_count(p[films]), p["person_id"]))
+        if len(people) > 1:  # most names are one person's: no key to compute
+            people.sort(key=lambda p: (-_count(p[films]), p["person_id"]))
     return dict(index)
 
 
