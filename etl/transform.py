@@ -184,16 +184,18 @@ def clean_credits(
                 report.credits_without_movie += 1
                 continue
             people = _parse_cell(cast_cell, literals.cast, "cast", report)
-            cast_movie += [movie] * len(people)
-            for person_id, name, order in people:
-                cast_person.append(person_id)
-                cast_name.append(name)
-                cast_order.append(order)
+            if people:
+                persons, names, orders = zip(*people, strict=True)
+                cast_movie += [movie] * len(people)
+                cast_person += persons
+                cast_name += names
+                cast_order += orders
             directing = _parse_cell(crew_cell, literals.directors, "crew", report)
-            director_movie += [movie] * len(directing)
-            for person_id, name in directing:
-                director_person.append(person_id)
-                director_name.append(name)
+            if directing:
+                persons, names = zip(*directing, strict=True)
+                director_movie += [movie] * len(directing)
+                director_person += persons
+                director_name += names
     report.movies_without_credits = len(wanted - seen)
     cast = pd.DataFrame(
         {
