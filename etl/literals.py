@@ -120,7 +120,11 @@ def cast(cell: object) -> list[tuple[int, str, int]]:
     # findall hands back plain tuples of strings: no match objects for ~600k cast members.
     found: list[tuple[str, str, str]] = _CAST.findall(text)
     if len(found) == text.count("'cast_id':"):
-        rows = [(int(person), unquote(name), int(order)) for person, name, order in found]
+        # unquote inlined for the common case (no escapes): ~600k calls saved.
+        rows = [
+            (int(person), name[1:-1] if "\\" not in name else unquote(name), int(order))
+            for person, name, order in found
+        ]
     else:
         rows = _full_parse(text, _cast_row)
     rows.sort(key=itemgetter(2))

@@ -111,11 +111,13 @@ def metadata_tokens(
     """Token lists per movie for each metadata block (the text block has its own vectorizer)."""
     ids = movies["id"].astype("int64").tolist()
     leading = cast[cast["order"] < LEADING_CAST] if len(cast) else cast
-    collection_ids = movies["collection_id"].tolist() if "collection_id" in movies else [None] * len(ids)
+    collection = movies["collection_id"] if "collection_id" in movies else pd.Series([None] * len(ids))
+    # Missing values found for the whole column at once: pd.isna per cell costs ~5 µs each.
+    known = collection.notna().tolist()
     collection_names = movies["collection_name"].tolist()
     collections = []
-    for cid, name in zip(collection_ids, collection_names, strict=True):
-        if cid is not None and not pd.isna(cid):
+    for cid, has_id, name in zip(collection.tolist(), known, collection_names, strict=True):
+        if has_id:
             collections.append([f"c{int(cid)}"])
         elif isinstance(name, str) and name:
             collections.append([f"c_{_slug(name)}"])
@@ -131,7 +133,10 @@ def metadata_tokens(
     blocks["language"] = _slugs(
         [v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist()
     )
-    blocks["decade"] = [[] if pd.isna(y) else [f"d{int(y) // 10}"] for y in years]
+    blocks["decade"] = [
+        [] if missing else [f"d{int(y) // 10}"]
+        for y, missing in zip(years.tolist(), years.isna().tolist(), strict=True)
+    ]
     blocks["companies"] = (
         _slugs(movies["production_companies"].tolist())
         if "production_companies" in movies
