@@ -12,8 +12,8 @@ checks that against scikit-learn itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from itertools import chain
+from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 
 import numpy as np
 import numpy.typing as npt
@@ -48,20 +48,45 @@ without would yet you your yours yourself yourselves
 )
 
 
-def _counts(documents: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, npt.NDArray[np.object_]]:
+_BATCH = 4_096
+
+
+def _counts(documents: Iterable[Sequence[str]]) -> tuple[sparse.csr_matrix, npt.NDArray[np.object_]]:
     """Document-term counts (float32) and the terms, a term's column being its order of first
-    appearance, each row sorted by column: the matrix scikit-learn's CountVectorizer counts."""
-    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    flat = np.fromiter(chain.from_iterable(documents), dtype=object, count=int(lengths.sum()))
-    codes, terms = pd.factorize(flat)
-    rows = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)
+    appearance, each row sorted by column: the matrix scikit-learn's CountVectorizer counts.
+
+    Documents are taken a batch at a time, so only one batch's tokens (Python strings, ~60 bytes
+    each, 2.5 million for the overviews) are alive at once; the rest is kept as integer codes.
+    """
+    vocabulary: dict[str, int] = {}
+    code_parts: list[npt.NDArray[np.int64]] = []
+    length_parts: list[npt.NDArray[np.int64]] = []
+    items = iter(documents)
+    while batch := list(islice(items, _BATCH)):
+        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+        flat = np.fromiter(chain.from_iterable(batch), dtype=object, count=int(lengths.sum()))
+        codes, uniques = pd.factorize(flat)
+        # The batch's terms in their order of first appearance; new ones numbered after all
+        # earlier ones, so the numbering is the order of first appearance over all documents.
+        known = np.fromiter(
+            (vocabulary.setdefault(term, len(vocabulary)) for term in uniques),
+            dtype=np.int64,
+            count=len(uniques),
+        )
+        code_parts.append(known[codes])
+        length_parts.append(lengths)
+    lengths = np.concatenate(length_parts) if length_parts else np.zeros(0, dtype=np.int64)
+    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     counts = sparse.csr_matrix(
         (np.ones(len(codes), dtype=np.float32), (rows, codes)),
-        shape=(len(documents), len(terms)),
+        shape=(len(lengths), len(vocabulary)),
         dtype=np.float32,
     )
     counts.sum_duplicates()
-    return counts, np.asarray(terms, dtype=object)
+    terms = np.empty(len(vocabulary), dtype=object)
+    terms[:] = list(vocabulary)
+    return counts, terms
 
 
 def _keep(
@@ -132,7 +157,7 @@ def text_matrix(
     sublinear_tf=True, dtype=float32)` on text; where scikit-learn would refuse (no word left),
     a matrix without columns."""
     pattern = re.compile(token_pattern)
-    counts, terms = _counts([pattern.findall(document.lower()) for document in documents])
+    counts, terms = _counts(pattern.findall(document.lower()) for document in documents)
     counts, terms = _keep(
         counts, terms, np.fromiter((t not in ENGLISH_STOP_WORDS for t in terms), bool, len(terms))
     )

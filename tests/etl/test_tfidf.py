@@ -115,3 +115,15 @@ def test_l2_normalize_matches_scikit_learn() -> None:
     )
     for case in (matrix, reversed_rows):
         _same_bits(tfidf.l2_normalize(case), sparse.csr_matrix(normalize(case, norm="l2")))
+
+
+def test_counting_in_small_batches_changes_nothing(
+    sample_build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The catalogue is counted a batch of documents at a time; term numbering must span batches.
+    monkeypatch.setattr(tfidf, "_BATCH", 7)
+    movies = sample_build.movies
+    documents = [str(o) if isinstance(o, str) else "" for o in movies["overview"]]
+    _same_bits(tfidf.text_matrix(documents, TOKEN_PATTERN, 2, 0.5), _sklearn_text(documents))
+    tokens = [list(genres) for genres in movies["genres"]]
+    _same_bits(tfidf.token_matrix(tokens), _sklearn_tokens(tokens))
