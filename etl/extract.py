@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import threading
 import zipfile
 from collections.abc import Iterator
-from queue import Full, Queue
-from typing import IO, TypeVar
+from typing import IO
 
 import pandas as pd
 
 from shared.source import RawSource
-
-T = TypeVar("T")
 
 MOVIE_COLUMNS = (
     "belongs_to_collection", "budget", "genres", "id", "original_language", "overview",
@@ -76,66 +72,3 @@ def read_credits(raw: RawSource, chunk_rows: int = CREDIT_CHUNK_ROWS) -> Iterato
                 if missing:
                     raise ValueError(f"{raw.credits} lacks the columns {', '.join(missing)}")
                 yield chunk
-
-
-class Prefetched(Iterator[T]):
-    """`items`, produced by a background thread up to `depth` ahead of the consumer.
-
-    Reading credits is mostly gzip and pandas' CSV tokenizer, which run without the GIL, while
-    their consumer is Python regex work that holds it: overlapped, they share two cores. At most
-    `depth` chunks wait in the queue, so memory stays bounded. The thread starts at once, so the
-    reading also overlaps whatever the caller does before consuming. Errors reach the consumer;
-    `close()` (or leaving the `with` block) stops the thread and closes `items`.
-    """
-
-    def __init__(self, items: Iterator[T], depth: int = 2) -> None:
-        self._items = items
-        self._queue: Queue[tuple[bool, T | BaseException | None]] = Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._done = False
-        self._thread = threading.Thread(target=self._produce, name="etl-prefetch", daemon=True)
-        self._thread.start()
-
-    def _put(self, item: tuple[bool, T | BaseException | None]) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-            except Full:
-                continue
-            return True
-        return False
-
-    def _produce(self) -> None:
-        try:
-            for item in self._items:
-                if not self._put((False, item)):
-                    return
-            self._put((True, None))
-        except BaseException as error:  # handed over to the consumer, which re-raises it
-            self._put((True, error))
-        finally:
-            close = getattr(self._items, "close", None)
-            if close is not None:
-                close()
-
-    def __next__(self) -> T:
-        if self._done:
-            raise StopIteration
-        finished, value = self._queue.get()
-        if not finished:
-            return value  # type: ignore[return-value]
-        self._done = True
-        self.close()
-        if isinstance(value, BaseException):
-            raise value
-        raise StopIteration
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def __enter__(self) -> Prefetched[T]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -13,7 +13,7 @@ import redis
 
 from etl import layout, recommender
 from etl.artefacts import QueryArtefacts, build_artefacts
-from etl.extract import Prefetched, read_credits, read_movies
+from etl.extract import read_credits, read_movies
 from etl.progress import Progress, ProgressCallback
 from etl.publish import Fields, dumps, publish
 from etl.quality import QualityReport
@@ -84,18 +84,16 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     version = keys.new_version(digest)
     report = QualityReport()
 
-    # Credits start decompressing in the background while the movies are read and cleaned.
-    with Prefetched(read_credits(raw)) as credit_chunks:
-        progress.start(STEPS[0])
-        raw_movies = read_movies(raw)
-        progress.finish()
-        progress.start(STEPS[1])
-        movies = clean_movies(raw_movies, report)
-        del raw_movies
-        progress.finish()
-        progress.start(STEPS[2])
-        cast, directors = clean_credits(credit_chunks, movies["id"], report)
-        progress.finish()
+    progress.start(STEPS[0])
+    raw_movies = read_movies(raw)
+    progress.finish()
+    progress.start(STEPS[1])
+    movies = clean_movies(raw_movies, report)
+    del raw_movies
+    progress.finish()
+    progress.start(STEPS[2])
+    cast, directors = clean_credits(read_credits(raw), movies["id"], report)
+    progress.finish()
     progress.start(STEPS[3])
     artefacts = build_artefacts(movies, cast, directors)
     progress.finish()
