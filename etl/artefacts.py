@@ -42,7 +42,10 @@ def _optional_float(value: Any) -> float | None:
 
 def movie_records(movies: pd.DataFrame, directors: pd.DataFrame) -> dict[int, Record]:
     """Movie id -> `shared.schemas.Movie` fields."""
-    directing = directors.groupby("movie_id", sort=False)["name"].agg(list).to_dict()
+    # A dict of lists: groupby(...).agg(list) builds one Series per film, ~40k of them.
+    directing: dict[int, list[str]] = {}
+    for movie_id, name in zip(directors["movie_id"].tolist(), directors["name"].tolist(), strict=True):
+        directing.setdefault(movie_id, []).append(name)
     records: dict[int, Record] = {}
     columns = (
         "id", "title", "release_year", "release_date", "release_month", "release_weekday", "popularity",
@@ -95,7 +98,8 @@ def _by_name(records: list[Record], films: str) -> dict[str, list[Record]]:
     for record in records:
         index[name_key(record["nombre"])].append(record)
     for people in index.values():
-        people.sort(key=lambda p: (-_count(p[films]), p["person_id"]))
+        if len(people) > 1:  # most names are one person's: no key to compute
+            people.sort(key=lambda p: (-_count(p[films]), p["person_id"]))
     return dict(index)
 
 

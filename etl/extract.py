@@ -63,7 +63,9 @@ CREDIT_CHUNK_ROWS = 4_000
 def read_credits(raw: RawSource, chunk_rows: int = CREDIT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """`credits.csv` in chunks of rows, so its ~190 MB of text is never all in memory at once."""
     with _open(raw, raw.credits) as handle:
-        reader = pd.read_csv(handle, dtype=str, chunksize=chunk_rows, on_bad_lines="skip", engine="c")
+        # object, not str: the cells go straight to Python's regex, and pandas' default string
+        # dtype would first copy ~190 MB of text into Arrow buffers only for us to copy it back.
+        reader = pd.read_csv(handle, dtype=object, chunksize=chunk_rows, on_bad_lines="skip", engine="c")
         with reader:
             for chunk in reader:
                 missing = [column for column in CREDIT_COLUMNS if column not in chunk.columns]

@@ -15,7 +15,7 @@ from etl import layout, recommender
 from etl.artefacts import QueryArtefacts, build_artefacts
 from etl.extract import read_credits, read_movies
 from etl.progress import Progress, ProgressCallback
-from etl.publish import dumps, publish
+from etl.publish import Fields, dumps, publish
 from etl.quality import QualityReport
 from etl.recommender import RecommenderModel
 from etl.transform import clean_credits, clean_movies
@@ -61,14 +61,15 @@ class Build:
             "director_rows": str(len(self.directors)),
         }
 
-    def redis_payload(self) -> Iterator[tuple[str, dict[str, bytes] | bytes]]:
+    def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]:
+        # Generators, not dicts: publishing serialises and writes one batch of fields at a time.
         v, a = self.version, self.artefacts
         yield keys.months(v), {str(k): str(n).encode() for k, n in a.months.items()}
         yield keys.weekdays(v), {str(k): str(n).encode() for k, n in a.weekdays.items()}
-        yield keys.movies(v), {str(k): dumps(m) for k, m in a.movies.items()}
-        yield keys.titles(v), {k: dumps(group) for k, group in a.titles.items()}
-        yield keys.actors(v), {k: dumps(group) for k, group in a.actors.items()}
-        yield keys.directors(v), {k: dumps(group) for k, group in a.directors.items()}
+        yield keys.movies(v), ((str(k), dumps(m)) for k, m in a.movies.items())
+        yield keys.titles(v), ((k, dumps(group)) for k, group in a.titles.items())
+        yield keys.actors(v), ((k, dumps(group)) for k, group in a.actors.items())
+        yield keys.directors(v), ((k, dumps(group)) for k, group in a.directors.items())
         yield keys.title_catalog(v), orjson.dumps(a.title_catalog)
         yield keys.actor_catalog(v), orjson.dumps(a.actor_catalog)
         yield keys.director_catalog(v), orjson.dumps(a.director_catalog)

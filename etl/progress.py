@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import resource
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -22,6 +24,8 @@ class Progress:
         self.steps = steps
         self.callback = callback
         self.done = 0
+        self._started = time.perf_counter()
+        self._step = ""
         self._bar = tqdm(total=len(steps), unit="paso", file=sys.stderr) if sys.stderr.isatty() else None
 
     @property
@@ -29,6 +33,7 @@ class Progress:
         return round(100 * self.done / len(self.steps))
 
     def start(self, step: str) -> None:
+        self._step, self._started = step, time.perf_counter()
         if self._bar is not None:
             self._bar.set_description(step)
         else:
@@ -38,7 +43,18 @@ class Progress:
 
     def finish(self) -> None:
         self.done += 1
-        if self._bar is not None:
+        # Each step's cost in the log (not over a terminal's bar): where a slow or big run went.
+        if self._bar is None:
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+            logger.info(
+                "[%d/%d] %s: %.1f s, memoria máxima hasta aquí %.0f MB",
+                self.done,
+                len(self.steps),
+                self._step,
+                time.perf_counter() - self._started,
+                peak_mb,
+            )
+        else:
             self._bar.update(1)
             if self.done == len(self.steps):
                 self._bar.close()

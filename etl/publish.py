@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Protocol
@@ -17,6 +17,10 @@ logger = logging.getLogger(__name__)
 
 _CHUNK = 2_000
 
+# A hash's fields, produced lazily: serialising a big hash (156k actors) all at once before
+# writing it costs hundreds of MB, since each orjson result starts in its own 8 KB buffer.
+Fields = Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+
 
 class Publishable(Protocol):
     """What a build offers to publishing (etl.pipeline.Build)."""
@@ -27,7 +31,7 @@ class Publishable(Protocol):
     @property
     def source_digest(self) -> str: ...
 
-    def redis_payload(self) -> Iterator[tuple[str, dict[str, bytes] | bytes]]: ...
+    def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]: ...
 
     def meta(self) -> dict[str, str]: ...
 
@@ -40,8 +44,8 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value)
 
 
-def _chunks(mapping: dict[str, bytes]) -> Iterator[dict[str, bytes]]:
-    items = iter(mapping.items())
+def _chunks(fields: Fields) -> Iterator[dict[str, bytes]]:
+    items = iter(fields.items() if isinstance(fields, Mapping) else fields)
     while chunk := dict(islice(items, _CHUNK)):
         yield chunk
 
@@ -115,7 +119,7 @@ def publish(
 
 
 def _write(client: redis.Redis, build: Publishable, on_progress: Callable[[int, str], None] | None) -> None:
-    payload: Iterable[tuple[str, dict[str, bytes] | bytes]] = build.redis_payload()
+    payload: Iterable[tuple[str, Fields | bytes]] = build.redis_payload()
     for name, value in payload:
         if on_progress is not None:
             on_progress(0, f"escribiendo {name.rsplit(':', 1)[-1]}")

@@ -10,17 +10,16 @@ offline evaluation in `benchmarks/recommender_quality.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from etl.recommender_model import RankingParams, RecommenderModel
+from etl.tfidf import ENGLISH_STOP_WORDS, l2_normalize, text_matrix, token_matrix
 from shared.text import fold, title_key
 
 __all__ = ["FeatureWeights", "RankingParams", "RecommenderModel", "duplicate_groups", "fit"]
@@ -28,6 +27,7 @@ __all__ = ["FeatureWeights", "RankingParams", "RecommenderModel", "duplicate_gro
 # Billing positions that count as "leading cast".
 LEADING_CAST = 5
 _WORD = re.compile(r"[^\W\d_][\w']+", re.UNICODE)
+_TEXT_TOKEN = r"(?u)\b[^\W\d_][\w']+\b"
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,26 @@ DEFAULT_WEIGHTS = FeatureWeights()
 DEFAULT_PARAMS = RankingParams(prior_weight=0.5)
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 def _slug(value: object) -> str:
     return "".join(ch for ch in fold(str(value)) if ch.isalnum())
+
+
+def _slugs(values: Iterable[object]) -> list[list[str]]:
+    """Per movie, the slugs of its list cell; a few thousand distinct names are each folded once."""
+    cache: dict[object, str] = {}
+    result = []
+    for value in values:
+        slugs = []
+        # A list (every cell of the clean table) is read as it is; _as_list's checks cost more.
+        for item in value if type(value) is list else _as_list(value):
+            if item is None:
+                continue
+            slug = cache.get(item)
+            if slug is None:
+                slug = cache[item] = _slug(item)
+            slugs.append(slug)
+        result.append(slugs)
+    return result
 
 
 def _as_list(value: object) -> list[str]:
@@ -74,9 +88,11 @@ def _people(frame: pd.DataFrame, ids: Sequence[int]) -> list[list[str]]:
     """Per movie, tokens of the people in `frame` (by person id, so homonyms stay apart)."""
     if frame.empty:
         return [[] for _ in ids]
-    grouped = frame.groupby("movie_id")["person_id"].agg(list)
-    lookup: Mapping[int, list[int]] = {int(k): v for k, v in grouped.items()}  # type: ignore[call-overload]
-    return [[f"p{int(p)}" for p in lookup.get(int(movie_id), [])] for movie_id in ids]
+    # A plain dict of lists: groupby(...).agg(list) builds a Series per group, ~50k of them.
+    lookup: dict[int, list[str]] = {}
+    for movie_id, person_id in zip(frame["movie_id"].tolist(), frame["person_id"].tolist(), strict=True):
+        lookup.setdefault(movie_id, []).append(f"p{person_id}")
+    return [lookup.get(movie_id, []) for movie_id in ids]
 
 
 def _title_words(title: object) -> list[str]:
@@ -95,11 +111,13 @@ def metadata_tokens(
     """Token lists per movie for each metadata block (the text block has its own vectorizer)."""
     ids = movies["id"].astype("int64").tolist()
     leading = cast[cast["order"] < LEADING_CAST] if len(cast) else cast
-    collection_ids = movies["collection_id"].tolist() if "collection_id" in movies else [None] * len(ids)
+    collection = movies["collection_id"] if "collection_id" in movies else pd.Series([None] * len(ids))
+    # Missing values found for the whole column at once: pd.isna per cell costs ~5 µs each.
+    known = collection.notna().tolist()
     collection_names = movies["collection_name"].tolist()
     collections = []
-    for cid, name in zip(collection_ids, collection_names, strict=True):
-        if cid is not None and not pd.isna(cid):
+    for cid, has_id, name in zip(collection.tolist(), known, collection_names, strict=True):
+        if has_id:
             collections.append([f"c{int(cid)}"])
         elif isinstance(name, str) and name:
             collections.append([f"c_{_slug(name)}"])
@@ -107,50 +125,32 @@ def metadata_tokens(
             collections.append([])
     years = pd.to_numeric(movies["release_year"], errors="coerce")
     blocks: dict[str, list[list[str]]] = {}
-    blocks["genres"] = [[_slug(g) for g in _as_list(v)] for v in movies["genres"]]
+    blocks["genres"] = _slugs(movies["genres"].tolist())
     blocks["collection"] = collections
     blocks["directors"] = _people(directors, ids)
     blocks["cast"] = _people(leading, ids)
-    blocks["title"] = [_title_words(t) for t in movies["title"]]
-    blocks["language"] = [[_slug(v)] if isinstance(v, str) and v else [] for v in movies["original_language"]]
-    blocks["decade"] = [[] if pd.isna(y) else [f"d{int(y) // 10}"] for y in years]
+    blocks["title"] = [_title_words(t) for t in movies["title"].tolist()]
+    blocks["language"] = _slugs(
+        [v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist()
+    )
+    blocks["decade"] = [
+        [] if missing else [f"d{int(y) // 10}"]
+        for y, missing in zip(years.tolist(), years.isna().tolist(), strict=True)
+    ]
     blocks["companies"] = (
-        [[_slug(c) for c in _as_list(v)] for v in movies["production_companies"]]
+        _slugs(movies["production_companies"].tolist())
         if "production_companies" in movies
         else [[] for _ in ids]
     )
     return blocks
 
 
-def _token_block(tokens: list[list[str]]) -> sparse.csr_matrix:
-    vectorizer = TfidfVectorizer(
-        analyzer=_identity,
-        lowercase=False,
-        min_df=1,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-    if not any(tokens):
-        return sparse.csr_matrix((len(tokens), 0), dtype=np.float32)
-    matrix: sparse.csr_matrix = vectorizer.fit_transform(tokens)
-    return matrix
-
-
 def _text_block(movies: pd.DataFrame) -> sparse.csr_matrix:
-    documents = [_text(o, t) for o, t in zip(movies["overview"], movies["tagline"], strict=True)]
-    vectorizer = TfidfVectorizer(
-        stop_words="english",
-        min_df=2,
-        max_df=0.5,
-        sublinear_tf=True,
-        dtype=np.float32,
-        token_pattern=r"(?u)\b[^\W\d_][\w']+\b",
-    )
-    try:
-        matrix: sparse.csr_matrix = vectorizer.fit_transform(documents)
-    except ValueError:  # no word occurs twice (a tiny catalogue): the block is empty
-        return sparse.csr_matrix((len(documents), 0), dtype=np.float32)
-    return matrix
+    documents = [
+        _text(o, t) for o, t in zip(movies["overview"].tolist(), movies["tagline"].tolist(), strict=True)
+    ]
+    # Words of 2+ letters seen in at least 2 films and in at most half of them.
+    return text_matrix(documents, _TEXT_TOKEN, min_df=2, max_df=0.5)
 
 
 def feature_matrix(
@@ -164,12 +164,12 @@ def feature_matrix(
     raw: list[tuple[str, sparse.csr_matrix]] = []
     if w["text"] > 0:
         raw.append(("text", _text_block(movies)))
-    raw += [(name, _token_block(tokens)) for name, tokens in metadata_tokens(movies, cast, directors).items()]
-    blocks = [normalize(m, norm="l2") * w[name] for name, m in raw if w[name] > 0 and m.shape[1] > 0]
+    raw += [(name, token_matrix(tokens)) for name, tokens in metadata_tokens(movies, cast, directors).items()]
+    blocks = [l2_normalize(m) * w[name] for name, m in raw if w[name] > 0 and m.shape[1] > 0]
     if not blocks:
         return sparse.csr_matrix((len(movies), 1), dtype=np.float32)
     stacked = sparse.hstack(blocks, format="csr", dtype=np.float32)
-    result: sparse.csr_matrix = normalize(stacked, norm="l2", copy=False).astype(np.float32)
+    result: sparse.csr_matrix = l2_normalize(stacked).astype(np.float32)
     result.eliminate_zeros()
     return result
 
