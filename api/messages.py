@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-MIN_VOTES = 2000
+from shared.sentences import (
+    MIN_VOTES,
+    actor,
+    decimal,
+    director,
+    integer,
+    month_count,
+    score,
+    votes,
+    weekday_count,
+)
 
-
-def integer(value: int) -> str:
-    """`45346` -> `45.346`: Spanish thousands separator."""
-    return f"{value:,}".replace(",", ".")
-
-
-def decimal(value: float, digits: int = 2) -> str:
-    """`1234.5` -> `1.234,50`: Spanish separators."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+# Re-exported: callers read every sentence from this module.
+__all__ = [
+    "MIN_VOTES",
+    "actor",
+    "decimal",
+    "director",
+    "integer",
+    "month_count",
+    "score",
+    "votes",
+    "weekday_count",
+]
 
 
 _ECHO_LIMIT = 80
@@ -33,45 +45,11 @@ def _enumeration(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " y " + items[-1]
 
 
-def month_count(count: int, month: str) -> str:
-    return f"{integer(count)} cantidad de películas fueron estrenadas en el mes de {month}"
-
-
-def weekday_count(count: int, weekday: str) -> str:
-    return f"{integer(count)} cantidad de películas fueron estrenadas en los días {weekday}"
-
-
-def score(title: str, year: int, popularity: float) -> str:
-    return (
-        f"La película {title} fue estrenada en el año {year} "
-        f"con un score/popularidad de {decimal(popularity)}"
-    )
-
-
-def votes(title: str, year: int, count: int, average: float) -> str:
-    return (
-        f"La película {title} fue estrenada en el año {year}. La misma cuenta con un total de "
-        f"{integer(count)} valoraciones, con un promedio de {decimal(average)}"
-    )
-
-
 def votes_below_minimum(title: str, year: int) -> str:
     return (
         f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
         f"menos {integer(MIN_VOTES)} valoraciones, por lo que no se informan sus votos ni su promedio"
     )
-
-
-def actor(name: str, films: int, total: float, average: float) -> str:
-    return (
-        f"El actor {name} ha participado de {integer(films)} cantidad de filmaciones, el mismo ha "
-        f"conseguido un retorno de {decimal(total)} con un promedio de {decimal(average)} por filmación"
-    )
-
-
-def director(name: str, films: int, total: float) -> str:
-    noun = "película" if films == 1 else "películas"
-    return f"El director {name} ha dirigido {integer(films)} {noun}, con un retorno total de {decimal(total)}"
 
 
 def recommendation(title: str, year: int, titles: Sequence[str]) -> str:

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
+from shared.sentences import decimal, integer
 
-def integer(value: float) -> str:
-    """`1234567` -> `1.234.567`."""
-    return f"{round(value):,}".replace(",", ".")
-
-
-def decimal(value: float, digits: int = 2) -> str:
-    """`1234567.891` -> `1.234.567,89`."""
-    text = f"{value:,.{digits}f}"
-    # Swap the two separators through a placeholder so neither replacement undoes the other.
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+__all__ = ["date", "decimal", "integer"]
 
 
 def date(iso: str) -> str:

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.numbers import date, decimal, integer
+from bot.numbers import date
+from shared.sentences import (
+    MIN_VOTES,
+    actor,
+    decimal,
+    director,
+    integer,
+    month_count,
+    score,
+    votes,
+    weekday_count,
+)
 
-MIN_VOTES = 2000
+# Re-exported: callers read every sentence from this module.
+__all__ = [
+    "MIN_VOTES",
+    "actor",
+    "decimal",
+    "director",
+    "integer",
+    "month_count",
+    "score",
+    "votes",
+    "weekday_count",
+]
 
 START = (
     "¡Hola! Soy Cartelera: respondo preguntas sobre películas y te recomiendo otras parecidas.\n\n"
@@ -81,45 +103,11 @@ _JOB_STATES = {
 }
 
 
-def month_count(count: int, month: str) -> str:
-    return f"{integer(count)} cantidad de películas fueron estrenadas en el mes de {month}"
-
-
-def weekday_count(count: int, weekday: str) -> str:
-    return f"{integer(count)} cantidad de películas fueron estrenadas en los días {weekday}"
-
-
-def score(title: str, year: int, popularity: float) -> str:
-    return (
-        f"La película {title} fue estrenada en el año {year} "
-        f"con un score/popularidad de {decimal(popularity)}"
-    )
-
-
-def votes(title: str, year: int, count: int, average: float) -> str:
-    return (
-        f"La película {title} fue estrenada en el año {year}. La misma cuenta con un total de "
-        f"{integer(count)} valoraciones, con un promedio de {decimal(average)}"
-    )
-
-
 def votes_below_minimum(title: str, year: int) -> str:
     return (
         f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
         f"menos {integer(MIN_VOTES)} valoraciones, así que no informo sus votos ni su promedio"
     )
-
-
-def actor(name: str, films: int, total: float, average: float) -> str:
-    return (
-        f"El actor {name} ha participado de {integer(films)} cantidad de filmaciones, el mismo ha "
-        f"conseguido un retorno de {decimal(total)} con un promedio de {decimal(average)} por filmación"
-    )
-
-
-def director(name: str, films: int, total: float) -> str:
-    noun = "película" if films == 1 else "películas"
-    return f"El director {name} ha dirigido {integer(films)} {noun}, con un retorno total de {decimal(total)}"
 
 
 def directed_film(film: dict[str, object]) -> str:
