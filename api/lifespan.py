@@ -13,9 +13,11 @@ import redis.asyncio as aioredis
 from arq.connections import ArqRedis
 
 from api.observability import Metrics
+from api.services.answer_memo import AnswerMemo
 from api.services.dataset import DatasetReader
 from api.services.pipelined_redis import PipelinedRedis
 from api.services.suggestions import CatalogCache
+from api.services.version_watch import VersionWatch
 from shared.embedded_redis import EmbeddedRedis, resolve_redis_url
 from shared.jobs import QUEUE_NAME
 from shared.redis_client import async_redis
@@ -37,8 +39,13 @@ class Resources:
 
 
 @asynccontextmanager
-async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[Resources]:
-    """Connects lazily: the app starts even while Redis is down, answers 503, and recovers by itself."""
+async def open_resources(
+    settings: Settings, metrics: Metrics, memo: AnswerMemo | None = None
+) -> AsyncIterator[Resources]:
+    """Connects lazily: the app starts even while Redis is down, answers 503, and recovers by itself.
+
+    With a `memo`, a version watch keeps it on the current dataset version (see RememberedAnswersMiddleware).
+    """
     server: EmbeddedRedis | None = None
     if settings.redis_url is None:
         url, server = await asyncio.to_thread(resolve_redis_url, None, settings.data_dir)
@@ -51,9 +58,14 @@ async def open_resources(settings: Settings, metrics: Metrics) -> AsyncIterator[
     reader = DatasetReader(lookups)
     catalogs = CatalogCache(reader)
     warming = asyncio.create_task(catalogs.warm())
+    watch = VersionWatch(url, memo.switch) if memo is not None else None
+    if watch is not None:
+        watch.start()
     try:
         yield Resources(settings, client, queue, reader, catalogs, metrics)
     finally:
+        if watch is not None:
+            await watch.stop()
         warming.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await warming

@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.lifespan import open_resources
 from api.observability import Metrics, RequestContextMiddleware
+from api.remembered_answers import RememberedAnswersMiddleware
 from api.responses import JsonResponse
 from api.routes import admin, calendar, health, people, recommendations, titles
+from api.services.answer_memo import AnswerMemo
 from shared.settings import Settings
 
 DESCRIPTION = (
@@ -25,10 +27,11 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     metrics = Metrics()
+    memo = AnswerMemo(settings.api_remember_megabytes * 2**20) if settings.api_remember_answers else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        async with open_resources(settings, metrics) as resources:
+        async with open_resources(settings, metrics, memo) as resources:
             yield {"resources": resources}
 
     app = FastAPI(
@@ -43,12 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Flat, not include_router: FastAPI matches an included router's routes through a nested
     # router (twice per request), which costs more than the Redis lookup on the hot path. And
     # first: the query routes are tried before the documentation pages.
-    ours = [
-        route
-        for module in (calendar, titles, people, recommendations, admin, health)
-        for route in module.router.routes
+    queries = [
+        route for module in (calendar, titles, people, recommendations) for route in module.router.routes
     ]
-    app.router.routes[:0] = ours
+    app.router.routes[:0] = [*queries, *admin.router.routes, *health.router.routes]
+    if memo is not None:
+        app.add_middleware(RememberedAnswersMiddleware, memo=memo, routes=queries, metrics=metrics)
+    # Added last, so outermost: remembered answers get a request id, metrics and a log line too.
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 

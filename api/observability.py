@@ -70,6 +70,12 @@ class Metrics:
             ("version",),
             registry=self.registry,
         )
+        self.remembered = Counter(
+            "cartelera_api_remembered_answers",
+            "Answers served from (hit) or kept in (stored) the in-process answer memo.",
+            ("outcome",),
+            registry=self.registry,
+        )
         self._version: str | None = None
         # labels() takes a lock and builds a key on each call; the hot path reuses the children.
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}

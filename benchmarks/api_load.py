@@ -3,7 +3,9 @@
 `python -m benchmarks.api_load` starts an embedded Redis, publishes MOVIES_DATA through the ETL
 (default: the hybrid data when present, else the sample), serves the gateway and a trivial FastAPI
 app with identical uvicorn settings, drives each with 64 connections (wrk, or locust when wrk is
-missing) and prints requests/s, p50, p99 and the ratio to the trivial route.
+missing) and prints requests/s, p50, p99 and the ratio to the trivial route. Each query route is
+loaded on the gateway as deployed (answer memo on) and, right after, on a second gateway started
+with API_REMEMBER_ANSWERS=false, where every answer is read from Redis (`--no-no-memo-runs` skips it).
 """
 
 from __future__ import annotations
@@ -193,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (same for both apps)")
     parser.add_argument("--redis-url", help="bench against an already published Redis (skips the ETL)")
+    parser.add_argument(
+        "--no-memo-runs",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also load a gateway started with API_REMEMBER_ANSWERS=false (every answer read from Redis)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -219,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "REDIS_URL": url, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO_ROOT)}
         env.pop("ADMIN_TOKEN", None)
         api = stack.enter_context(serve("api.main:app", free_port(), env, args.workers))
+        plain_env = {**env, "API_REMEMBER_ANSWERS": "false"}
+        plain = (
+            stack.enter_context(serve("api.main:app", free_port(), plain_env, args.workers))
+            if args.no_memo_runs
+            else None
+        )
         trivial = stack.enter_context(serve("benchmarks.trivial_app:app", free_port(), env, args.workers))
         has_worker = stack.enter_context(worker(env))
         # One request each first: fills the recommendation cache (through the worker) and warms up.
@@ -236,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
             args.workers,
         )
         baseline = driver("trivial {ok: true}", trivial, "/ok", args.seconds, args.connections)
-        results = [driver(name, api, path, args.seconds, args.connections) for name, path in paths.items()]
+        results = []
+        for name, path in paths.items():
+            results.append(driver(name, api, path, args.seconds, args.connections))
+            if plain is not None:
+                results.append(driver(f"{name} (no memo)", plain, path, args.seconds, args.connections))
         baseline_after = driver("trivial (again)", trivial, "/ok", args.seconds, args.connections)
     report(baseline, baseline_after, results)
     return 0
@@ -245,14 +263,14 @@ def main(argv: list[str] | None = None) -> int:
 def report(baseline: Result, baseline_after: Result, results: list[Result]) -> None:
     reference = (baseline.requests_per_second + baseline_after.requests_per_second) / 2
     lines = [
-        f"{'route':<28}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'non-2xx':>9}  verdict",
+        f"{'route':<36}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'non-2xx':>9}  verdict",
     ]
     for result in (baseline, *results, baseline_after):
         ratio = result.requests_per_second / reference if reference else 0.0
         trivial = result.path == "/ok"
         ok = trivial or (ratio >= RATIO_TARGET and result.p99_ms < P99_TARGET_MS and result.non_2xx == 0)
         lines.append(
-            f"{result.name:<28}{result.requests_per_second:>10.0f}{result.p50_ms:>9.2f}{result.p99_ms:>9.2f}"
+            f"{result.name:<36}{result.requests_per_second:>10.0f}{result.p50_ms:>9.2f}{result.p99_ms:>9.2f}"
             f"{ratio:>8.2f}{result.non_2xx:>9}  {'-' if trivial else 'ok' if ok else 'BELOW TARGET'}"
         )
     lines.append(

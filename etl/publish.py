@@ -103,6 +103,7 @@ def publish(
             raise
         # The switch: one SET (returning the version it replaced).
         previous = client.set(keys.CURRENT_VERSION, build.version, get=True)
+        client.publish(keys.VERSION_CHANNEL, build.version)
         expired = _expire_other_versions(client, build.version)
         logger.info(
             "dataset version %s is live (previous: %s; %d old keys expire in %ds)",

@@ -12,6 +12,9 @@ PREFIX = "{cartelera}"
 
 # The pointer readers follow; switching it is the one atomic step of a publish.
 CURRENT_VERSION = f"{PREFIX}:current"
+# Pub/sub channel: the new version is announced here right after each switch, so processes that
+# keep answers of a version in memory (the API's memo) drop them at once.
+VERSION_CHANNEL = f"{PREFIX}:version-switched"
 # Serialises publishers so two refreshes never interleave their writes.
 PUBLISH_LOCK = f"{PREFIX}:publish-lock"
 PUBLISH_LOCK_TTL_SECONDS = 30 * 60

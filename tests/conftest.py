@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import redis
 
@@ -66,6 +68,27 @@ def hybrid_data() -> Path:
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The repo's real sample through the whole ETL once per session (no Redis involved)."""
     return build_dataset(SAMPLE_DATA, tmp_path_factory.mktemp("data"))
+
+
+MARK = " [B]"
+
+
+@pytest.fixture(scope="session")
+def changed_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with every title marked, so an answer shows which version it came from."""
+    folder = tmp_path_factory.mktemp("source-b")
+    movies = pd.read_csv(SAMPLE_DATA / "movies_metadata.csv.gz", dtype=str, keep_default_na=False)
+    has_title = movies["title"] != ""
+    movies.loc[has_title, "title"] = movies.loc[has_title, "title"] + MARK
+    movies.to_csv(folder / "movies_metadata.csv.gz", index=False)
+    shutil.copy(SAMPLE_DATA / "credits.csv.gz", folder / "credits.csv.gz")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def changed_build(changed_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """`changed_source` through the ETL: a second version whose titles all end in MARK."""
+    return build_dataset(changed_source, tmp_path_factory.mktemp("data-b"))
 
 
 @pytest.fixture

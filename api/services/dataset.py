@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from api import messages
 from api.errors import UnavailableError
+from api.services.answer_memo import note_version_read
 from api.services.pipelined_redis import PipelinedRedis, PipelinedScript
 from shared import keys
 
@@ -84,5 +85,6 @@ class DatasetReader:
             raise DatasetNotPublishedError()
         assert isinstance(reply, list)
         version = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
+        note_version_read(version)
         value = reply[1] if len(reply) > 1 else None
         return version, value

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,7 +12,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 import redis
 from arq import ArqRedis, create_pool
@@ -27,19 +25,6 @@ from worker.settings import worker_options
 WorkerFactory = Callable[..., Worker]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
-MARK = " [B]"
-
-
-@pytest.fixture(scope="session")
-def changed_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with every title marked, so an answer shows which version it came from."""
-    folder = tmp_path_factory.mktemp("source-b")
-    movies = pd.read_csv(SAMPLE_DATA / "movies_metadata.csv.gz", dtype=str, keep_default_na=False)
-    has_title = movies["title"] != ""
-    movies.loc[has_title, "title"] = movies.loc[has_title, "title"] + MARK
-    movies.to_csv(folder / "movies_metadata.csv.gz", index=False)
-    shutil.copy(SAMPLE_DATA / "credits.csv.gz", folder / "credits.csv.gz")
-    return folder
 
 
 @pytest.fixture

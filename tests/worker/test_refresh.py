@@ -16,7 +16,8 @@ from shared import jobs, keys
 from shared.schemas import RecommendationResult
 from shared.settings import Settings
 from shared.source import fingerprint
-from tests.worker.conftest import MARK, WorkerFactory, running
+from tests.conftest import MARK
+from tests.worker.conftest import WorkerFactory, running
 from worker import progress
 from worker.state import STATE_KEY, WorkerState
 

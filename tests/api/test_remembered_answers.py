@@ -1,0 +1,199 @@
+"""Answers remembered per dataset version: a repeated question costs no Redis command, yet a new
+version is answered at once, a version switch never mixes answers, and an outage still says 503."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+import redis
+
+from api.services.answer_memo import Answer, AnswerMemo
+from etl.pipeline import Build
+from etl.publish import publish
+from shared.embedded_redis import EmbeddedRedis, free_port
+from tests.api.conftest import serve_in_process, settings_for
+from tests.conftest import MARK
+
+DIRECTOR = "/get_director/John%20Lasseter"
+
+
+def lookups(url: str) -> int:
+    """Dataset lookups the server has run so far (every answer read from Redis is one EVALSHA)."""
+    client = redis.Redis.from_url(url)
+    try:
+        stats = client.info("commandstats")
+    finally:
+        client.close()
+    return sum(int(stats.get(name, {}).get("calls", 0)) for name in ("cmdstat_evalsha", "cmdstat_eval"))
+
+
+async def remembered(api: httpx.AsyncClient, url: str, path: str) -> httpx.Response:
+    """Asks until an answer comes without a lookup (the version watch needs a moment after start)."""
+    deadline = time.monotonic() + 5
+    while True:
+        first = await api.get(path)
+        assert first.status_code == 200, first.text
+        before = lookups(url)
+        again = await api.get(path)
+        if lookups(url) == before:
+            return again
+        assert time.monotonic() < deadline, "the answer was never served from memory"
+        await asyncio.sleep(0.05)
+
+
+def film_titles(answer: httpx.Response) -> list[str]:
+    return [film["titulo"] for film in answer.json()["peliculas"]]
+
+
+async def test_repeated_question_runs_no_redis_command(
+    api: httpx.AsyncClient, published_redis_url: str
+) -> None:
+    first = await remembered(api, published_redis_url, "/score_titulo/Toy%20Story")
+    before = lookups(published_redis_url)
+    answers = [await api.get("/score_titulo/Toy%20Story") for _ in range(20)]
+    assert lookups(published_redis_url) == before
+    for answer in answers:
+        assert answer.status_code == 200
+        assert answer.json() == first.json()
+        assert answer.headers["content-type"] == "application/json"
+    # Each remembered answer is still a request of its own: its own id, counted in the metrics.
+    assert len({answer.headers["x-request-id"] for answer in answers}) == 20
+    metrics = (await api.get("/metrics")).text
+    hits = next(
+        line
+        for line in metrics.splitlines()
+        if line.startswith('cartelera_api_remembered_answers_total{outcome="hit"}')
+    )
+    assert float(hits.split()[-1]) >= 20
+    assert (
+        'cartelera_api_requests_total{method="GET",route="/score_titulo/{titulo:text}",status="200"}'
+        in metrics
+    )
+
+
+async def test_only_successful_query_answers_are_remembered(
+    api: httpx.AsyncClient, published_redis_url: str
+) -> None:
+    await remembered(api, published_redis_url, "/score_titulo/Toy%20Story")
+    for path in ("/score_titulo/Toy%20Stori", "/get_actor/Nadie%20Conocido", "/recomendacion/Toy%20Story"):
+        first = await api.get(path)
+        assert first.status_code in (202, 404)
+        before = lookups(published_redis_url)
+        again = await api.get(path)
+        assert again.status_code == first.status_code
+        assert lookups(published_redis_url) > before, path
+
+
+async def test_setting_off_reads_every_answer_from_redis(published_redis_url: str) -> None:
+    async with serve_in_process(settings_for(published_redis_url, api_remember_answers=False)) as api:
+        for _ in range(3):
+            before = lookups(published_redis_url)
+            assert (await api.get("/score_titulo/Toy%20Story")).status_code == 200
+            assert lookups(published_redis_url) > before
+
+
+async def test_new_version_is_answered_right_after_its_publish(
+    api: httpx.AsyncClient, published_redis_url: str, changed_build: Build
+) -> None:
+    old = await remembered(api, published_redis_url, DIRECTOR)
+    assert "Toy Story" in film_titles(old)
+    client = redis.Redis.from_url(published_redis_url)
+    try:
+        publish(client, changed_build)
+    finally:
+        client.close()
+    published = time.monotonic()
+    while not all(title.endswith(MARK) for title in film_titles(await api.get(DIRECTOR))):
+        # The switch is announced on pub/sub; a second is the once-a-second check's bound.
+        assert time.monotonic() - published < 1.0, "the old version was still answered"
+        await asyncio.sleep(0.01)
+    assert "Toy Story" + MARK in film_titles(await api.get(DIRECTOR))
+
+
+async def test_switch_under_load_never_mixes_versions(
+    api: httpx.AsyncClient, published_redis_url: str, changed_build: Build
+) -> None:
+    await remembered(api, published_redis_url, DIRECTOR)
+    seen: list[bool] = []
+    publishing = True
+
+    async def ask() -> None:
+        while publishing:
+            answer = await api.get(DIRECTOR)
+            assert answer.status_code == 200
+            marked = {title.endswith(MARK) for title in film_titles(answer)}
+            assert len(marked) == 1, "one answer held films of two versions"
+            seen.append(marked.pop())
+            await asyncio.sleep(0)
+
+    askers = [asyncio.create_task(ask()) for _ in range(8)]
+    client = redis.Redis.from_url(published_redis_url)
+    try:
+        await asyncio.to_thread(publish, client, changed_build)
+        await asyncio.sleep(0.3)
+    finally:
+        publishing = False
+        client.close()
+        await asyncio.gather(*askers)
+    assert seen[0] is False
+    assert seen[-1] is True
+    # Once the new version answered, the old one never did again.
+    first_new = seen.index(True)
+    assert all(seen[first_new:]), "an old answer came after a new one"
+
+
+async def test_outage_answers_503_for_remembered_questions_and_recovers(
+    tmp_path: Path, sample_build: Build
+) -> None:
+    server = EmbeddedRedis(tmp_path / "redis", persistent=True, port=free_port())
+    url = server.start()
+    try:
+        client = redis.Redis.from_url(url)
+        publish(client, sample_build)
+        client.close()
+        async with serve_in_process(settings_for(url)) as api:
+            before = await remembered(api, url, DIRECTOR)
+            server.stop()
+            stopped = time.monotonic()
+            while (answer := await api.get(DIRECTOR)).status_code != 503:
+                assert time.monotonic() - stopped < 1.0, "remembered answers outlived Redis"
+                await asyncio.sleep(0.01)
+            assert answer.json()["error"] == "redis_unavailable"
+            assert (await api.get(DIRECTOR)).status_code == 503
+
+            server.start()
+            restarted = time.monotonic()
+            while (answer := await api.get(DIRECTOR)).status_code != 200:
+                assert time.monotonic() - restarted < 5.0, "no recovery after Redis came back"
+                await asyncio.sleep(0.05)
+            assert answer.json() == before.json()
+            await remembered(api, url, DIRECTOR)
+    finally:
+        server.stop()
+
+
+def test_memo_stays_within_its_size_and_forgets_the_least_recently_used() -> None:
+    memo = AnswerMemo(max_bytes=40_000)
+    memo.switch("v1")
+    body = b"x" * 1_000
+    for number in range(100):
+        assert memo.put((f"/p/{number}", b""), "v1", Answer([], body, None))
+        memo.get(("/p/0", b""))  # asked again and again: kept
+    assert memo.size_bytes <= 40_000
+    assert 20 < len(memo) < 40
+    assert memo.get(("/p/0", b"")) is not None
+    assert memo.get(("/p/1", b"")) is None
+    assert memo.get(("/p/99", b"")) is not None
+
+    assert not memo.put(("/p/x", b""), "v0", Answer([], body, None)), "an answer of another version was kept"
+    assert not memo.put(("/big", b""), "v1", Answer([], b"x" * 20_000, None)), (
+        "one answer may not fill the memo"
+    )
+    memo.switch("v2")
+    assert len(memo) == 0
+    assert memo.size_bytes == 0
+    memo.switch(None)
+    assert not memo.put(("/p/0", b""), "v2", Answer([], body, None))
