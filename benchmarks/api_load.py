@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import itertools
 import logging
 import os
 import re
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,49 @@ def pick_paths(url: str) -> dict[str, str]:
     }
 
 
+def _bytes(raw: object) -> bytes:
+    return raw if isinstance(raw, bytes) else b"[]"
+
+
+def pick_mixed(url: str, count: int) -> list[str]:
+    """`count` distinct questions over six query routes: the best known titles and people of the
+    published catalogues, every month and weekday, in an order that mixes the routes."""
+    client = redis.Redis.from_url(url)
+    try:
+        v = current_version(client)
+        if v is None:
+            raise SystemExit("no dataset is published")
+        loaded = {
+            name: orjson.loads(_bytes(client.get(key)))
+            for name, key in (
+                ("titles", keys.title_catalog(v)),
+                ("actors", keys.actor_catalog(v)),
+                ("directors", keys.director_catalog(v)),
+            )
+        }
+    finally:
+        client.close()
+    titles = [row[1] for row in sorted(loaded["titles"], key=lambda row: -row[3])]
+    actors = [row[0] for row in sorted(loaded["actors"], key=lambda row: -row[1])]
+    directors = [row[0] for row in sorted(loaded["directors"], key=lambda row: -row[1])]
+    per_route = count // 4
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto"]
+    months += ["septiembre", "octubre", "noviembre", "diciembre"]
+    days = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+    groups = [
+        [f"/score_titulo/{quote(t, safe='')}" for t in dict.fromkeys(titles[: per_route // 2])],
+        [f"/votos_titulo/{quote(t, safe='')}" for t in dict.fromkeys(titles[: per_route // 2])],
+        [f"/get_actor/{quote(a, safe='')}" for a in dict.fromkeys(actors[:per_route])],
+        [f"/get_director/{quote(d, safe='')}" for d in dict.fromkeys(directors[:per_route])],
+        [f"/cantidad_filmaciones_mes/{m}" for m in months]
+        + [f"/cantidad_filmaciones_dia/{quote(d, safe='')}" for d in days],
+    ]
+    mixed: list[str] = []
+    for row in itertools.zip_longest(*groups):
+        mixed.extend(path for path in row if path is not None)
+    return mixed[:count]
+
+
 @contextlib.contextmanager
 def serve(app: str, port: int, env: dict[str, str], workers: int) -> Iterator[str]:
     """uvicorn in a subprocess, the same options for every app under test."""
@@ -156,17 +200,40 @@ def _ms(text: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def run_wrk(name: str, base: str, path: str, seconds: int, connections: int) -> Result:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", base + path]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+def _wrk_script(paths: Sequence[str], folder: Path) -> Path:
+    """A wrk script that asks `paths` in turn (each connection starting at a different place)."""
+    listed = ",\n".join(orjson.dumps(path).decode() for path in paths)
+    script = folder / "paths.lua"
+    script.write_text(
+        f"local paths = {{\n{listed}\n}}\n"
+        "local i = math.random(#paths)\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    return script
+
+
+def run_wrk(name: str, base: str, paths: Sequence[str], seconds: int, connections: int) -> Result:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    with tempfile.TemporaryDirectory() as folder:
+        if len(paths) > 1:
+            command += ["-s", str(_wrk_script(paths, Path(folder)))]
+        command.append(base + paths[0])
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return Result(name, path, rps, p50, p99, int(bad.group(1)) if bad else 0)
+    return Result(name, _shown(paths), rps, p50, p99, int(bad.group(1)) if bad else 0)
 
 
-def run_locust(name: str, base: str, path: str, seconds: int, connections: int) -> Result:
+def _shown(paths: Sequence[str]) -> str:
+    return paths[0] if len(paths) == 1 else f"{len(paths)} paths"
+
+
+def run_locust(name: str, base: str, paths: Sequence[str], seconds: int, connections: int) -> Result:
     with tempfile.TemporaryDirectory() as folder:
         prefix = str(Path(folder) / "stats")
         command = [
@@ -175,13 +242,13 @@ def run_locust(name: str, base: str, path: str, seconds: int, connections: int) 
             *("-u", str(connections), "-r", str(connections), "-t", f"{seconds}s"),
             *("--host", base, "--csv", prefix, "--only-summary", "--loglevel", "WARNING"),
         ]
-        env = {**os.environ, "BENCH_PATH": path}
+        env = {**os.environ, "BENCH_PATHS": "\n".join(paths)}
         subprocess.run(command, env=env, check=False, capture_output=True)
         with Path(prefix + "_stats.csv").open(newline="") as handle:
             row = next(r for r in csv.DictReader(handle) if r["Name"] == "target")
     return Result(
         name,
-        path,
+        _shown(paths),
         float(row["Requests/s"]),
         float(row["50%"]),
         float(row["99%"]),
@@ -195,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (same for both apps)")
     parser.add_argument("--redis-url", help="bench against an already published Redis (skips the ETL)")
+    parser.add_argument(
+        "--mixed",
+        type=int,
+        default=4000,
+        help="distinct questions of the mixed load (titles, people, months, days in turn); 0 skips it",
+    )
     parser.add_argument(
         "--no-memo-runs",
         action=argparse.BooleanOptionalAction,
@@ -249,13 +322,17 @@ def main(argv: list[str] | None = None) -> int:
             args.seconds,
             args.workers,
         )
-        baseline = driver("trivial {ok: true}", trivial, "/ok", args.seconds, args.connections)
+        loads = {name: [path] for name, path in paths.items()}
+        mixed = pick_mixed(url, args.mixed)
+        if mixed:
+            loads[f"mixed ({len(mixed)} questions)"] = mixed
+        baseline = driver("trivial {ok: true}", trivial, ["/ok"], args.seconds, args.connections)
         results = []
-        for name, path in paths.items():
-            results.append(driver(name, api, path, args.seconds, args.connections))
+        for name, asked in loads.items():
+            results.append(driver(name, api, asked, args.seconds, args.connections))
             if plain is not None:
-                results.append(driver(f"{name} (no memo)", plain, path, args.seconds, args.connections))
-        baseline_after = driver("trivial (again)", trivial, "/ok", args.seconds, args.connections)
+                results.append(driver(f"{name} (no memo)", plain, asked, args.seconds, args.connections))
+        baseline_after = driver("trivial (again)", trivial, ["/ok"], args.seconds, args.connections)
     report(baseline, baseline_after, results)
     return 0
 

@@ -1,17 +1,23 @@
-"""Locust user for the load benchmark when wrk is not installed: one path, as fast as possible."""
+"""Locust user for the load benchmark when wrk is not installed: its paths in turn, as fast as possible."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
+PATHS = os.environ.get("BENCH_PATHS", "/").split("\n")
+
 
 class PathUser(FastHttpUser):
     wait_time = constant(0)
-    path = os.environ.get("BENCH_PATH", "/")
+
+    def on_start(self) -> None:
+        self.turn = itertools.cycle(PATHS[random.randrange(len(PATHS)) :] + PATHS)
 
     @task
     def get(self) -> None:
-        self.client.get(self.path, name="target")
+        self.client.get(next(self.turn), name="target")
