@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import itertools
 import logging
 import os
@@ -234,26 +233,37 @@ def _shown(paths: Sequence[str]) -> str:
 
 
 def run_locust(name: str, base: str, paths: Sequence[str], seconds: int, connections: int) -> Result:
-    with tempfile.TemporaryDirectory() as folder:
-        prefix = str(Path(folder) / "stats")
-        command = [
-            sys.executable,
-            *("-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless"),
-            *("-u", str(connections), "-r", str(connections), "-t", f"{seconds}s"),
-            *("--host", base, "--csv", prefix, "--only-summary", "--loglevel", "WARNING"),
-        ]
-        env = {**os.environ, "BENCH_PATHS": "\n".join(paths)}
-        subprocess.run(command, env=env, check=False, capture_output=True)
-        with Path(prefix + "_stats.csv").open(newline="") as handle:
-            row = next(r for r in csv.DictReader(handle) if r["Name"] == "target")
+    # Final stats as JSON on stdout: the CSV files of a short run may hold no rows yet.
+    command = [
+        sys.executable,
+        *("-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless"),
+        *("-u", str(connections), "-r", str(connections), "-t", f"{seconds}s"),
+        *("--host", base, "--json", "--only-summary", "--loglevel", "WARNING"),
+    ]
+    env = {**os.environ, "BENCH_PATHS": "\n".join(paths)}
+    out = subprocess.run(command, env=env, check=False, capture_output=True, text=True).stdout
+    stats = next(entry for entry in orjson.loads(out) if entry["name"] == "target")
+    # Response times in whole milliseconds, as locust rounds them.
+    histogram = sorted((float(ms), count) for ms, count in stats["response_times"].items())
+    elapsed = max(stats["last_request_timestamp"] - stats["start_time"], 1e-9)
     return Result(
         name,
         _shown(paths),
-        float(row["Requests/s"]),
-        float(row["50%"]),
-        float(row["99%"]),
-        int(row["Failure Count"]),
+        stats["num_requests"] / elapsed,
+        _percentile(histogram, 0.50),
+        _percentile(histogram, 0.99),
+        int(stats["num_failures"]),
     )
+
+
+def _percentile(histogram: list[tuple[float, int]], share: float) -> float:
+    total = sum(count for _ms, count in histogram)
+    seen = 0
+    for ms, count in histogram:
+        seen += count
+        if seen >= share * total:
+            return ms
+    return histogram[-1][0] if histogram else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
