@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,7 +13,10 @@ import redis
 from starlette.types import Receive, Scope, Send
 
 from api.main import create_app
+from etl.pipeline import Build
+from etl.publish import publish
 from shared import keys
+from shared.embedded_redis import EmbeddedRedis, free_port
 from shared.settings import Settings
 
 ADMIN_TOKEN = "a-real-secret-for-tests-7f3c"
@@ -64,3 +68,20 @@ def sync_redis(published_redis_url: str) -> Callable[[], redis.Redis]:
         return redis.Redis.from_url(published_redis_url)
 
     return factory
+
+
+@pytest.fixture
+def restartable_redis(tmp_path: Path, sample_build: Build) -> Iterator[EmbeddedRedis]:
+    """A Redis server of the test's own, with the sample published, that the test may stop and start.
+
+    Persistent, so a restart loads what the first run saved (like a real Redis restart).
+    """
+    server = EmbeddedRedis(tmp_path / "redis", persistent=True, port=free_port())
+    url = server.start()
+    try:
+        client = redis.Redis.from_url(url)
+        publish(client, sample_build)
+        client.close()
+        yield server
+    finally:
+        server.stop()

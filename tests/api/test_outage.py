@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
-import redis
-
-from etl.pipeline import Build
-from etl.publish import publish
-from shared.embedded_redis import EmbeddedRedis, free_port
+from shared.embedded_redis import EmbeddedRedis
 from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
 
 PATHS = [
@@ -24,44 +19,37 @@ PATHS = [
 ]
 
 
-async def test_redis_stopped_then_restarted_on_the_same_port(tmp_path: Path, sample_build: Build) -> None:
-    # Persistent, so the restarted server loads what the first one saved (like a real Redis restart).
-    server = EmbeddedRedis(tmp_path / "redis", persistent=True, port=free_port())
-    url = server.start()
-    try:
-        client = redis.Redis.from_url(url)
-        publish(client, sample_build)
-        client.close()
-        async with serve_in_process(settings_for(url)) as api:
-            before = {path: (await api.get(path)).status_code for path in PATHS[:5]}
-            assert set(before.values()) == {200}
+async def test_redis_stopped_then_restarted_on_the_same_port(restartable_redis: EmbeddedRedis) -> None:
+    server = restartable_redis
+    url = server.url
+    async with serve_in_process(settings_for(url)) as api:
+        before = {path: (await api.get(path)).status_code for path in PATHS[:5]}
+        assert set(before.values()) == {200}
 
-            server.stop()
-            # Answers remembered in memory stop within a second of the connection loss (the
-            # version watch's bound); from then on everything is 503.
-            stopped = time.monotonic()
-            while (await api.get(PATHS[0])).status_code != 503:
-                assert time.monotonic() - stopped < 1.0
-                await asyncio.sleep(0.01)
-            for path in PATHS:
-                response = await api.get(path)
-                assert response.status_code == 503, path
-                body = response.json()
-                assert body["error"] == "redis_unavailable"
-                assert "no está disponible" in body["detail"]
-            ready = await api.get("/readyz")
-            assert ready.status_code == 503
-            assert ready.json()["error"] == "redis_unavailable"
-            assert (await api.get("/healthz")).status_code == 200
-            admin = await api.get("/admin/jobs/x", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
-            assert admin.status_code == 503
-            assert (await api.get("/metrics")).status_code == 200
-
-            assert server.start() == url
-            after = {path: (await api.get(path)).status_code for path in PATHS[:5]}
-            assert after == before
-            assert (await api.get("/readyz")).status_code == 200
-            toy = (await api.get("/score_titulo/Toy%20Story")).json()
-            assert toy["id"] == 862
-    finally:
         server.stop()
+        # Answers remembered in memory stop within a second of the connection loss (the
+        # version watch's bound); from then on everything is 503.
+        stopped = time.monotonic()
+        while (await api.get(PATHS[0])).status_code != 503:
+            assert time.monotonic() - stopped < 1.0
+            await asyncio.sleep(0.01)
+        for path in PATHS:
+            response = await api.get(path)
+            assert response.status_code == 503, path
+            body = response.json()
+            assert body["error"] == "redis_unavailable"
+            assert "no está disponible" in body["detail"]
+        ready = await api.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["error"] == "redis_unavailable"
+        assert (await api.get("/healthz")).status_code == 200
+        admin = await api.get("/admin/jobs/x", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert admin.status_code == 503
+        assert (await api.get("/metrics")).status_code == 200
+
+        assert server.start() == url
+        after = {path: (await api.get(path)).status_code for path in PATHS[:5]}
+        assert after == before
+        assert (await api.get("/readyz")).status_code == 200
+        toy = (await api.get("/score_titulo/Toy%20Story")).json()
+        assert toy["id"] == 862

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import httpx
 import redis
@@ -13,7 +12,7 @@ import redis
 from api.services.answer_memo import Answer, AnswerMemo
 from etl.pipeline import Build
 from etl.publish import publish
-from shared.embedded_redis import EmbeddedRedis, free_port
+from shared.embedded_redis import EmbeddedRedis
 from tests.api.conftest import serve_in_process, settings_for
 from tests.conftest import MARK
 
@@ -146,33 +145,26 @@ async def test_switch_under_load_never_mixes_versions(
 
 
 async def test_outage_answers_503_for_remembered_questions_and_recovers(
-    tmp_path: Path, sample_build: Build
+    restartable_redis: EmbeddedRedis,
 ) -> None:
-    server = EmbeddedRedis(tmp_path / "redis", persistent=True, port=free_port())
-    url = server.start()
-    try:
-        client = redis.Redis.from_url(url)
-        publish(client, sample_build)
-        client.close()
-        async with serve_in_process(settings_for(url)) as api:
-            before = await remembered(api, url, DIRECTOR)
-            server.stop()
-            stopped = time.monotonic()
-            while (answer := await api.get(DIRECTOR)).status_code != 503:
-                assert time.monotonic() - stopped < 1.0, "remembered answers outlived Redis"
-                await asyncio.sleep(0.01)
-            assert answer.json()["error"] == "redis_unavailable"
-            assert (await api.get(DIRECTOR)).status_code == 503
-
-            server.start()
-            restarted = time.monotonic()
-            while (answer := await api.get(DIRECTOR)).status_code != 200:
-                assert time.monotonic() - restarted < 5.0, "no recovery after Redis came back"
-                await asyncio.sleep(0.05)
-            assert answer.json() == before.json()
-            await remembered(api, url, DIRECTOR)
-    finally:
+    server = restartable_redis
+    async with serve_in_process(settings_for(server.url)) as api:
+        before = await remembered(api, server.url, DIRECTOR)
         server.stop()
+        stopped = time.monotonic()
+        while (answer := await api.get(DIRECTOR)).status_code != 503:
+            assert time.monotonic() - stopped < 1.0, "remembered answers outlived Redis"
+            await asyncio.sleep(0.01)
+        assert answer.json()["error"] == "redis_unavailable"
+        assert (await api.get(DIRECTOR)).status_code == 503
+
+        server.start()
+        restarted = time.monotonic()
+        while (answer := await api.get(DIRECTOR)).status_code != 200:
+            assert time.monotonic() - restarted < 5.0, "no recovery after Redis came back"
+            await asyncio.sleep(0.05)
+        assert answer.json() == before.json()
+        await remembered(api, server.url, DIRECTOR)
 
 
 def test_memo_stays_within_its_size_and_forgets_the_least_recently_used() -> None:
