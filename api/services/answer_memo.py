@@ -32,7 +32,7 @@ def note_version_read(version: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A complete 200 response: its status line, headers, body, and the route that made it."""
+    """A complete 200 response: its headers and body, and the route that made it (for the metrics)."""
 
     headers: Headers
     body: bytes
