@@ -6,31 +6,20 @@ from telegram import Update
 
 from bot import texts
 from bot.context import Context
-from bot.gateway import GatewayError
-from bot.handlers.common import Subject, argument, failure, send
+from bot.handlers.common import Subject, ask, command, send
 
 
-async def month(update: Update, context: Context) -> None:
-    text = argument(update)
-    if not text:
-        await send(update, context, texts.USAGE["mes"])
-        return
-    try:
-        answer = await context.bot_data.gateway.month(text)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("month", text)))
-        return
-    await send(update, context, texts.month_count(int(answer["cantidad"]), str(answer["mes"])))
+async def answer_month(update: Update, context: Context, text: str) -> None:
+    answer = await ask(update, context, context.bot_data.gateway.month(text), Subject("month", text))
+    if answer is not None:
+        await send(update, context, texts.month_count(int(answer["cantidad"]), str(answer["mes"])))
 
 
-async def weekday(update: Update, context: Context) -> None:
-    text = argument(update)
-    if not text:
-        await send(update, context, texts.USAGE["dia"])
-        return
-    try:
-        answer = await context.bot_data.gateway.weekday(text)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("weekday", text)))
-        return
-    await send(update, context, texts.weekday_count(int(answer["cantidad"]), str(answer["dia"])))
+async def answer_weekday(update: Update, context: Context, text: str) -> None:
+    answer = await ask(update, context, context.bot_data.gateway.weekday(text), Subject("weekday", text))
+    if answer is not None:
+        await send(update, context, texts.weekday_count(int(answer["cantidad"]), str(answer["dia"])))
+
+
+month = command("mes", answer_month)
+weekday = command("dia", answer_weekday)

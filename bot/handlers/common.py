@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
@@ -11,6 +13,9 @@ from bot.context import Context
 from bot.gateway import GatewayError, InvalidInputError, NotFoundError, UnavailableError
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
+# Coroutine, not Awaitable: python-telegram-bot's handler types ask for coroutine functions.
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+Answerer = Callable[[Update, Context, str], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,30 @@ def argument(update: Update) -> str:
     text = (message.text or "") if message else ""
     parts = text.split(maxsplit=1)
     return parts[1].strip() if len(parts) == 2 else ""
+
+
+def command(usage: str, answer: Answerer) -> Handler:
+    """A command that needs an argument: without one, how to use it (`texts.USAGE[usage]`)."""
+
+    async def handler(update: Update, context: Context) -> None:
+        text = argument(update)
+        if not text:
+            await send(update, context, texts.USAGE[usage])
+            return
+        await answer(update, context, text)
+
+    return handler
+
+
+async def ask(
+    update: Update, context: Context, question: Awaitable[dict[str, Any]], subject: Subject
+) -> dict[str, Any] | None:
+    """The API's answer to `question`; when it refuses or fails, the reply saying so, and None."""
+    try:
+        return await question
+    except GatewayError as error:
+        await send(update, context, failure(error, subject))
+        return None
 
 
 def chat_id(update: Update) -> int:

@@ -9,34 +9,16 @@ from telegram.error import BadRequest
 
 from bot import keyboards, texts
 from bot.context import Context
-from bot.gateway import GatewayError
-from bot.handlers.common import Subject, argument, failure, send
+from bot.handlers.common import Subject, ask, command, send
 
 MAX_MESSAGE = 4096
 FILMS_PER_PAGE = 10
 
 
-async def actor(update: Update, context: Context) -> None:
-    name = argument(update)
-    if not name:
-        await send(update, context, texts.USAGE["actor"])
-        return
-    await answer_actor(update, context, name)
-
-
-async def director(update: Update, context: Context) -> None:
-    name = argument(update)
-    if not name:
-        await send(update, context, texts.USAGE["director"])
-        return
-    await answer_director(update, context, name)
-
-
 async def answer_actor(update: Update, context: Context, name: str, person_id: int | None = None) -> None:
-    try:
-        answer = await context.bot_data.gateway.actor(name, person_id)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("actor", name)))
+    gateway = context.bot_data.gateway
+    answer = await ask(update, context, gateway.actor(name, person_id), Subject("actor", name))
+    if answer is None:
         return
     text = texts.actor(
         answer["actor"],
@@ -48,10 +30,9 @@ async def answer_actor(update: Update, context: Context, name: str, person_id: i
 
 
 async def answer_director(update: Update, context: Context, name: str, person_id: int | None = None) -> None:
-    try:
-        answer = await context.bot_data.gateway.director(name, person_id)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("director", name)))
+    gateway = context.bot_data.gateway
+    answer = await ask(update, context, gateway.director(name, person_id), Subject("director", name))
+    if answer is None:
         return
     pages = filmography_pages(answer)
     markup = keyboards.pages(0, len(pages), int(answer["id"]), str(answer["director"]))
@@ -74,10 +55,9 @@ async def turn_page(update: Update, context: Context) -> None:
         await query.answer(texts.BUTTON_EXPIRED)
         return
     await query.answer()
-    try:
-        answer = await context.bot_data.gateway.director(parts[3], person_id)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("director", parts[3])))
+    gateway = context.bot_data.gateway
+    answer = await ask(update, context, gateway.director(parts[3], person_id), Subject("director", parts[3]))
+    if answer is None:
         return
     pages = filmography_pages(answer)
     page = min(page, len(pages) - 1)
@@ -120,6 +100,10 @@ def filmography_pages(answer: dict[str, Any]) -> list[str]:
         pages.append(f"{head}\n\n" + "\n".join(group) + f"\n\n{footer}")
         first += len(group)
     return pages
+
+
+actor = command("actor", answer_actor)
+director = command("director", answer_director)
 
 
 def _with_homonyms(text: str, answer: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from telegram.constants import ChatAction
 from bot import keyboards, texts
 from bot.context import Context
 from bot.gateway import GatewayError, Pending
-from bot.handlers.common import Subject, argument, chat_id, failure, send
+from bot.handlers.common import Subject, chat_id, command, failure
 from bot.handlers.titles import offer_others
 
 logger = logging.getLogger(__name__)
@@ -21,14 +21,6 @@ logger = logging.getLogger(__name__)
 # Bounds on the API's Retry-After: never hammer it, never leave the user waiting long between polls.
 MIN_POLL_SECONDS = 0.5
 MAX_POLL_SECONDS = 5.0
-
-
-async def recommendation(update: Update, context: Context) -> None:
-    title = argument(update)
-    if not title:
-        await send(update, context, texts.USAGE["recomendacion"])
-        return
-    await recommend(update, context, title)
 
 
 async def recommend(update: Update, context: Context, title: str, movie_id: int | None = None) -> None:
@@ -47,6 +39,9 @@ async def recommend(update: Update, context: Context, title: str, movie_id: int 
     await _show(status, answer)
     if movie_id is None:
         await offer_others(update, context, keyboards.RECOMMEND, answer)
+
+
+recommendation = command("recomendacion", recommend)
 
 
 async def _wait_for_answer(

@@ -11,27 +11,11 @@ from telegram.error import BadRequest
 from bot import keyboards, texts
 from bot.context import Context
 from bot.gateway import GatewayError
-from bot.handlers.common import Subject, argument, chat_id, failure, send
+from bot.handlers.common import Subject, ask, chat_id, command, failure, send
 
 logger = logging.getLogger(__name__)
 
 POSTER_BASE = "https://image.tmdb.org/t/p/w500"
-
-
-async def score(update: Update, context: Context) -> None:
-    title = argument(update)
-    if not title:
-        await send(update, context, texts.USAGE["score"])
-        return
-    await answer_score(update, context, title)
-
-
-async def votes(update: Update, context: Context) -> None:
-    title = argument(update)
-    if not title:
-        await send(update, context, texts.USAGE["votos"])
-        return
-    await answer_votes(update, context, title)
 
 
 async def search(update: Update, context: Context) -> None:
@@ -43,10 +27,9 @@ async def search(update: Update, context: Context) -> None:
 
 
 async def answer_score(update: Update, context: Context, title: str, movie_id: int | None = None) -> None:
-    try:
-        answer = await context.bot_data.gateway.score(title, movie_id)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("title", title, keyboards.SCORE)))
+    question = context.bot_data.gateway.score(title, movie_id)
+    answer = await ask(update, context, question, Subject("title", title, keyboards.SCORE))
+    if answer is None:
         return
     await send(update, context, texts.score(answer["titulo"], answer["anio"], float(answer["score"])))
     if movie_id is None:
@@ -54,10 +37,9 @@ async def answer_score(update: Update, context: Context, title: str, movie_id: i
 
 
 async def answer_votes(update: Update, context: Context, title: str, movie_id: int | None = None) -> None:
-    try:
-        answer = await context.bot_data.gateway.votes(title, movie_id)
-    except GatewayError as error:
-        await send(update, context, failure(error, Subject("title", title, keyboards.VOTES)))
+    question = context.bot_data.gateway.votes(title, movie_id)
+    answer = await ask(update, context, question, Subject("title", title, keyboards.VOTES))
+    if answer is None:
         return
     if answer.get("cumple_minimo"):
         text = texts.votes(answer["titulo"], answer["anio"], int(answer["votos"]), float(answer["promedio"]))
@@ -92,6 +74,10 @@ async def show_card(update: Update, context: Context, title: str, movie_id: int 
         await send(update, context, (text, markup))
     if movie_id is None:
         await offer_others(update, context, keyboards.CARD, found)
+
+
+score = command("score", answer_score)
+votes = command("votos", answer_votes)
 
 
 async def offer_others(update: Update, context: Context, action: str, answer: dict[str, Any]) -> None:

@@ -35,3 +35,12 @@ async def test_unknown_command_and_usage_lines(harness: Harness) -> None:
     assert await chat.ask("/recomendacion   ") == (
         "Escribe el título después del comando, por ejemplo: /recomendacion Toy Story"
     )
+    # Every other command and alias answers with its own usage line.
+    for asked, usage in (
+        ("/dia", "dia"),
+        ("/votos", "votos"),
+        ("/actor", "actor"),
+        ("/get_director", "director"),
+        ("/score_titulo", "score"),
+    ):
+        assert await chat.ask(asked) == texts.USAGE[usage], asked
