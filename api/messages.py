@@ -1,34 +1,10 @@
-"""Every sentence a person reads in an answer or an error, in one place (Spanish)."""
+"""Every Spanish sentence the gateway writes besides the brief's answers (those are in shared.sentences)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.sentences import (
-    MIN_VOTES,
-    actor,
-    decimal,
-    director,
-    integer,
-    month_count,
-    score,
-    votes,
-    weekday_count,
-)
-
-# Re-exported: callers read every sentence from this module.
-__all__ = [
-    "MIN_VOTES",
-    "actor",
-    "decimal",
-    "director",
-    "integer",
-    "month_count",
-    "score",
-    "votes",
-    "weekday_count",
-]
-
+from shared.sentences import MIN_VOTES, integer
 
 _ECHO_LIMIT = 80
 

@@ -1,34 +1,11 @@
-"""Every sentence the bot writes, in Spanish (tú forms), with numbers formatted for Spanish readers."""
+"""Every sentence the bot writes besides the brief's answers (shared.sentences), in Spanish (tú forms)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot.numbers import date
-from shared.sentences import (
-    MIN_VOTES,
-    actor,
-    decimal,
-    director,
-    integer,
-    month_count,
-    score,
-    votes,
-    weekday_count,
-)
-
-# Re-exported: callers read every sentence from this module.
-__all__ = [
-    "MIN_VOTES",
-    "actor",
-    "decimal",
-    "director",
-    "integer",
-    "month_count",
-    "score",
-    "votes",
-    "weekday_count",
-]
+from shared.sentences import MIN_VOTES, decimal, integer
 
 START = (
     "¡Hola! Soy Cartelera: respondo preguntas sobre películas y te recomiendo otras parecidas.\n\n"

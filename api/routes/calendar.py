@@ -6,11 +6,11 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import messages
 from api.responses import JsonResponse
 from api.routes.params import path_doc, path_text, resources
 from api.schemas import MonthCount, WeekdayCount, errors
 from api.services import calendar
+from shared import sentences
 
 router = APIRouter(tags=["consultas"])
 
@@ -24,7 +24,7 @@ router = APIRouter(tags=["consultas"])
 )
 async def cantidad_filmaciones_mes(request: Request) -> Response:
     name, count = await calendar.month_count(resources(request).dataset, path_text(request, "mes"))
-    return JsonResponse({"mes": name, "cantidad": count, "mensaje": messages.month_count(count, name)})
+    return JsonResponse({"mes": name, "cantidad": count, "mensaje": sentences.month_count(count, name)})
 
 
 @router.get(
@@ -38,4 +38,4 @@ async def cantidad_filmaciones_mes(request: Request) -> Response:
 )
 async def cantidad_filmaciones_dia(request: Request) -> Response:
     name, count = await calendar.weekday_count(resources(request).dataset, path_text(request, "dia"))
-    return JsonResponse({"dia": name, "cantidad": count, "mensaje": messages.weekday_count(count, name)})
+    return JsonResponse({"dia": name, "cantidad": count, "mensaje": sentences.weekday_count(count, name)})

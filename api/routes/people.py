@@ -6,11 +6,11 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import messages
 from api.responses import JsonResponse
 from api.routes.params import NAME_DOC, PERSON_ID_DOC, optional_int, path_text, resources
 from api.schemas import ActorAnswer, DirectorAnswer, errors
 from api.services.people import PersonMatch, Role, find_person
+from shared import sentences
 
 router = APIRouter(tags=["consultas"])
 
@@ -46,7 +46,7 @@ async def get_actor(request: Request) -> Response:
             "retorno_total": person["retorno_total"],
             "retorno_promedio": person["retorno_promedio"],
             "otras_coincidencias": match.others,
-            "mensaje": messages.actor(
+            "mensaje": sentences.actor(
                 person["nombre"],
                 person["cantidad_filmaciones"],
                 person["retorno_total"],
@@ -75,6 +75,6 @@ async def get_director(request: Request) -> Response:
             "retorno_total": person["retorno_total"],
             "peliculas": films,
             "otras_coincidencias": match.others,
-            "mensaje": messages.director(person["nombre"], len(films), person["retorno_total"]),
+            "mensaje": sentences.director(person["nombre"], len(films), person["retorno_total"]),
         }
     )

@@ -13,6 +13,7 @@ from api.responses import JsonResponse
 from api.routes.params import MOVIE_ID_DOC, TITLE_DOC, YEAR_DOC, optional_int, path_text, resources
 from api.schemas import ScoreAnswer, VotesAnswer, errors
 from api.services.titles import TitleMatch, find_title
+from shared import sentences
 
 router = APIRouter(tags=["consultas"])
 TITLE_PARAMETERS = {"parameters": [TITLE_DOC, YEAR_DOC, MOVIE_ID_DOC]}
@@ -53,7 +54,7 @@ async def score_titulo(request: Request) -> Response:
             "score": movie["popularidad"],
             **card(movie),
             "otras_coincidencias": match.others,
-            "mensaje": messages.score(movie["titulo"], movie["anio"], movie["popularidad"]),
+            "mensaje": sentences.score(movie["titulo"], movie["anio"], movie["popularidad"]),
         }
     )
 
@@ -74,11 +75,11 @@ async def votos_titulo(request: Request) -> Response:
         "anio": movie["anio"],
         **card(movie),
     }
-    if movie["votos"] >= messages.MIN_VOTES:
+    if movie["votos"] >= sentences.MIN_VOTES:
         body["cumple_minimo"] = True
         body["votos"] = movie["votos"]
         body["promedio"] = movie["promedio"]
-        body["mensaje"] = messages.votes(movie["titulo"], movie["anio"], movie["votos"], movie["promedio"])
+        body["mensaje"] = sentences.votes(movie["titulo"], movie["anio"], movie["votos"], movie["promedio"])
     else:
         body["cumple_minimo"] = False
         body["mensaje"] = messages.votes_below_minimum(movie["titulo"], movie["anio"])

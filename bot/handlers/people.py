@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 from bot import keyboards, texts
 from bot.context import Context
 from bot.handlers.common import Subject, ask, command, send
+from shared import sentences
 
 MAX_MESSAGE = 4096
 FILMS_PER_PAGE = 10
@@ -20,7 +21,7 @@ async def answer_actor(update: Update, context: Context, name: str, person_id: i
     answer = await ask(update, context, gateway.actor(name, person_id), Subject("actor", name))
     if answer is None:
         return
-    text = texts.actor(
+    text = sentences.actor(
         answer["actor"],
         int(answer["cantidad_filmaciones"]),
         float(answer["retorno_total"]),
@@ -80,7 +81,7 @@ def filmography_pages(answer: dict[str, Any]) -> list[str]:
     MAX_MESSAGE characters (Telegram refuses longer messages)."""
     films: list[dict[str, Any]] = list(answer.get("peliculas") or [])
     head = _with_homonyms(
-        texts.director(str(answer["director"]), len(films), float(answer["retorno_total"])), answer
+        sentences.director(str(answer["director"]), len(films), float(answer["retorno_total"])), answer
     )
     lines = [texts.directed_film(film) for film in films]
     groups: list[list[str]] = [[]]

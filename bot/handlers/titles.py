@@ -12,6 +12,7 @@ from bot import keyboards, texts
 from bot.context import Context
 from bot.gateway import GatewayError
 from bot.handlers.common import Subject, ask, chat_id, command, failure, send
+from shared import sentences
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ async def answer_score(update: Update, context: Context, title: str, movie_id: i
     answer = await ask(update, context, question, Subject("title", title, keyboards.SCORE))
     if answer is None:
         return
-    await send(update, context, texts.score(answer["titulo"], answer["anio"], float(answer["score"])))
+    await send(update, context, sentences.score(answer["titulo"], answer["anio"], float(answer["score"])))
     if movie_id is None:
         await offer_others(update, context, keyboards.SCORE, answer)
 
@@ -42,7 +43,9 @@ async def answer_votes(update: Update, context: Context, title: str, movie_id: i
     if answer is None:
         return
     if answer.get("cumple_minimo"):
-        text = texts.votes(answer["titulo"], answer["anio"], int(answer["votos"]), float(answer["promedio"]))
+        text = sentences.votes(
+            answer["titulo"], answer["anio"], int(answer["votos"]), float(answer["promedio"])
+        )
     else:
         text = texts.votes_below_minimum(answer["titulo"], answer["anio"])
     await send(update, context, text)
