@@ -5,7 +5,7 @@
 app with identical uvicorn settings, drives each with 64 connections (wrk, or locust when wrk is
 missing) and prints requests/s, p50, p99 and the ratio to the trivial route. Each query route is
 loaded on the gateway as deployed (answer memo on) and, right after, on a second gateway started
-with API_REMEMBER_ANSWERS=false, where every answer is read from Redis (`--no-no-memo-runs` skips it).
+with API_REMEMBER_ANSWERS=false, where every answer is read from Redis (`--no-compare-without-memo` skips it).
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         help="distinct questions of the mixed load (titles, people, months, days in turn); 0 skips it",
     )
     parser.add_argument(
-        "--no-memo-runs",
+        "--compare-without-memo",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="also load a gateway started with API_REMEMBER_ANSWERS=false (every answer read from Redis)",
@@ -313,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         plain_env = {**env, "API_REMEMBER_ANSWERS": "false"}
         plain = (
             stack.enter_context(serve("api.main:app", free_port(), plain_env, args.workers))
-            if args.no_memo_runs
+            if args.compare_without_memo
             else None
         )
         trivial = stack.enter_context(serve("benchmarks.trivial_app:app", free_port(), env, args.workers))

@@ -27,7 +27,7 @@ def test_load_benchmark_reports_every_route_against_the_trivial_app() -> None:
     env = {**os.environ, "MOVIES_DATA": str(SAMPLE_DATA)}
     env.pop("REDIS_URL", None)
     command = [sys.executable, "-m", "benchmarks.api_load", "--seconds", "1", "--connections", "8"]
-    command += ["--mixed", "40", "--no-no-memo-runs"]
+    command += ["--mixed", "40", "--no-compare-without-memo"]
     done = subprocess.run(
         command, check=False, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=240
     )
