@@ -35,6 +35,7 @@ from etl.publish import current_version
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
 from shared.settings import REPO_ROOT, SAMPLE_DATA, Settings
+from shared.text import MONTHS, WEEKDAYS
 
 logger = logging.getLogger("benchmarks.api_load")
 
@@ -71,8 +72,17 @@ def publish(url: str, source: Path, data_dir: Path) -> str:
     return version
 
 
-def pick_paths(url: str) -> dict[str, str]:
-    """Real inputs for each query route, read from the published catalogues."""
+@dataclass(frozen=True)
+class BestKnown:
+    """Titles, actors and directors of the published version, the best known first."""
+
+    titles: list[str]
+    actors: list[str]
+    directors: list[str]
+
+
+def best_known(url: str) -> BestKnown:
+    """Reads the version's suggestion catalogues (`[id, title, year, votes]`, `[name, films]`)."""
     client = redis.Redis.from_url(url)
 
     def catalogue(key: str) -> list[list[Any]]:
@@ -88,9 +98,16 @@ def pick_paths(url: str) -> dict[str, str]:
         directors = catalogue(keys.director_catalog(v))
     finally:
         client.close()
-    title = max(titles, key=lambda row: row[3])[1]
-    actor = max(actors, key=lambda row: row[1])[0]
-    director = max(directors, key=lambda row: row[1])[0]
+    return BestKnown(
+        titles=[str(row[1]) for row in sorted(titles, key=lambda row: -row[3])],
+        actors=[str(row[0]) for row in sorted(actors, key=lambda row: -row[1])],
+        directors=[str(row[0]) for row in sorted(directors, key=lambda row: -row[1])],
+    )
+
+
+def pick_paths(known: BestKnown) -> dict[str, str]:
+    """One real input per query route, typed loosely (case, `Setiembre`, no accent)."""
+    title, actor, director = known.titles[0], known.actors[0], known.directors[0]
     return {
         "cantidad_filmaciones_mes": "/cantidad_filmaciones_mes/Setiembre",
         "cantidad_filmaciones_dia": "/cantidad_filmaciones_dia/miercoles",
@@ -102,42 +119,18 @@ def pick_paths(url: str) -> dict[str, str]:
     }
 
 
-def _bytes(raw: object) -> bytes:
-    return raw if isinstance(raw, bytes) else b"[]"
-
-
-def pick_mixed(url: str, count: int) -> list[str]:
-    """`count` distinct questions over six query routes: the best known titles and people of the
-    published catalogues, every month and weekday, in an order that mixes the routes."""
-    client = redis.Redis.from_url(url)
-    try:
-        v = current_version(client)
-        if v is None:
-            raise SystemExit("no dataset is published")
-        loaded = {
-            name: orjson.loads(_bytes(client.get(key)))
-            for name, key in (
-                ("titles", keys.title_catalog(v)),
-                ("actors", keys.actor_catalog(v)),
-                ("directors", keys.director_catalog(v)),
-            )
-        }
-    finally:
-        client.close()
-    titles = [row[1] for row in sorted(loaded["titles"], key=lambda row: -row[3])]
-    actors = [row[0] for row in sorted(loaded["actors"], key=lambda row: -row[1])]
-    directors = [row[0] for row in sorted(loaded["directors"], key=lambda row: -row[1])]
+def pick_mixed(known: BestKnown, count: int) -> list[str]:
+    """`count` distinct questions over six query routes: the best known titles and people, every
+    month and weekday, in an order that mixes the routes."""
     per_route = count // 4
-    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto"]
-    months += ["septiembre", "octubre", "noviembre", "diciembre"]
-    days = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+    titles = list(dict.fromkeys(known.titles[: per_route // 2]))
     groups = [
-        [f"/score_titulo/{quote(t, safe='')}" for t in dict.fromkeys(titles[: per_route // 2])],
-        [f"/votos_titulo/{quote(t, safe='')}" for t in dict.fromkeys(titles[: per_route // 2])],
-        [f"/get_actor/{quote(a, safe='')}" for a in dict.fromkeys(actors[:per_route])],
-        [f"/get_director/{quote(d, safe='')}" for d in dict.fromkeys(directors[:per_route])],
-        [f"/cantidad_filmaciones_mes/{m}" for m in months]
-        + [f"/cantidad_filmaciones_dia/{quote(d, safe='')}" for d in days],
+        [f"/score_titulo/{quote(t, safe='')}" for t in titles],
+        [f"/votos_titulo/{quote(t, safe='')}" for t in titles],
+        [f"/get_actor/{quote(a, safe='')}" for a in dict.fromkeys(known.actors[:per_route])],
+        [f"/get_director/{quote(d, safe='')}" for d in dict.fromkeys(known.directors[:per_route])],
+        [f"/cantidad_filmaciones_mes/{m}" for m in MONTHS]
+        + [f"/cantidad_filmaciones_dia/{quote(d, safe='')}" for d in WEEKDAYS],
     ]
     mixed: list[str] = []
     for row in itertools.zip_longest(*groups):
@@ -306,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             source = _default_data()
             logger.info("publishing %s", source)
             publish(url, source, folder / "data")
-        paths = pick_paths(url)
+        known = best_known(url)
+        paths = pick_paths(known)
         env = {**os.environ, "REDIS_URL": url, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO_ROOT)}
         env.pop("ADMIN_TOKEN", None)
         api = stack.enter_context(serve("api.main:app", free_port(), env, args.workers))
@@ -333,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             args.workers,
         )
         loads = {name: [path] for name, path in paths.items()}
-        mixed = pick_mixed(url, args.mixed)
+        mixed = pick_mixed(known, args.mixed)
         if mixed:
             loads[f"mixed ({len(mixed)} questions)"] = mixed
         baseline = driver("trivial {ok: true}", trivial, ["/ok"], args.seconds, args.connections)
