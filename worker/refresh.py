@@ -18,7 +18,7 @@ from redis.exceptions import LockError
 
 from etl import layout
 from shared import keys
-from shared.source import SourceError, content_digest, locate
+from shared.source import SourceError, content_digest, fingerprint, locate
 from worker import progress, refresh_child
 from worker.state import WorkerState, state_of
 
@@ -73,6 +73,36 @@ async def _current(client: aioredis.Redis) -> tuple[str | None, str | None]:
         return None, None
     digest = await client.hget(keys.meta(version), "source_digest")  # type: ignore[misc]
     return version, _text(digest)
+
+
+async def _source_digest(state: WorkerState, published_digest: str | None) -> str:
+    """The content digest of the configured source. The worker owns this check (the API cannot read
+    the files): when their fingerprint is the one last found equal to the published digest, the
+    files are not read again; otherwise they are hashed in the executor."""
+    source = state.settings.movies_data
+    loop = asyncio.get_running_loop()
+    try:
+        raw = await loop.run_in_executor(state.executor, locate, source)
+    except SourceError as exc:
+        raise RefreshError(f"No se encontraron los archivos de origen: {exc}") from exc
+    seen = await loop.run_in_executor(state.executor, fingerprint, source)
+    known = await state.client.hgetall(keys.REFRESH_SOURCE)  # type: ignore[misc]
+    recorded = (_text(known.get(b"fingerprint")), _text(known.get(b"digest")))
+    if published_digest and recorded == (seen, published_digest):
+        return published_digest
+    digest = await loop.run_in_executor(state.executor, content_digest, raw)
+    await _remember_source(state.client, state, digest, seen)
+    return digest
+
+
+async def _remember_source(
+    client: aioredis.Redis, state: WorkerState, digest: str, seen: str | None = None
+) -> None:
+    if seen is None:
+        seen = await asyncio.get_running_loop().run_in_executor(
+            state.executor, fingerprint, state.settings.movies_data
+        )
+    await client.hset(keys.REFRESH_SOURCE, mapping={"fingerprint": seen, "digest": digest})  # type: ignore[misc]
 
 
 async def _run_etl(state: WorkerState, job_id: str) -> str:
@@ -154,13 +184,9 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
             await report(
                 client, job_id, progress.IN_PROGRESS, 5, "Comprobando si los archivos de origen cambiaron."
             )
-            try:
-                raw = locate(state.settings.movies_data)
-            except SourceError as exc:
-                raise RefreshError(f"No se encontraron los archivos de origen: {exc}") from exc
             loop = asyncio.get_running_loop()
-            digest = await loop.run_in_executor(state.executor, content_digest, raw)
             previous, previous_digest = await _current(client)
+            digest = await _source_digest(state, previous_digest)
             if previous is not None and previous_digest == digest and not force:
                 sentence = f"Sin cambios: la fuente es la de la versión {previous}; no se publicó nada."
                 await report(client, job_id, progress.COMPLETE, 100, sentence)
@@ -178,6 +204,7 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
                 client, job_id, progress.IN_PROGRESS, 90, "Cargando el modelo de recomendaciones nuevo."
             )
             await state.models.get(version)
+            await _remember_source(client, state, digest)
             if previous is not None and previous != version:
                 await _expire_version(client, previous, keys.OLD_VERSION_GRACE_SECONDS)
                 # Requests that resolved the old pointer just before the switch may still ask for

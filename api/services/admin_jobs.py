@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -15,7 +13,6 @@ from arq.jobs import Job, JobStatus
 from api import messages
 from api.errors import NotFoundError
 from shared import jobs, keys
-from shared.source import fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +27,14 @@ class JobNotFoundError(NotFoundError):
         super().__init__(messages.job_not_found(job_id))
 
 
-async def enqueue_refresh(queue: ArqRedis, movies_data: Path, *, force: bool) -> tuple[str, str]:
-    """(job id, state): a new refresh job, or the one already queued/kept for the same source."""
-    source = await asyncio.to_thread(fingerprint, movies_data)
-    job_id = jobs.refresh_job_id(source, force=force)
+async def enqueue_refresh(queue: ArqRedis, *, force: bool) -> tuple[str, str]:
+    """(job id, state): a new refresh job, or the one already queued for the published version.
+
+    The API reads no data file (compose mounts the data into the worker and the ETL only): the job
+    refreshes "whatever follows the published version", and the worker compares the source with it.
+    """
+    published = await queue.get(keys.CURRENT_VERSION)
+    job_id = jobs.refresh_job_id(_text(published), force=force)
     job = await queue.enqueue_job(jobs.REFRESH_DATASET, force=force, _job_id=job_id)
     if job is not None:
         return job_id, "queued"
