@@ -16,7 +16,7 @@ from api.main import create_app
 from api.observability import quiet_uvicorn_access
 from shared.embedded_redis import resolve_redis_url
 from shared.settings import ApiSettings
-from shared.startup import start
+from shared.startup import exit_cleanly_on_sigterm, start
 
 logger = logging.getLogger("api")
 
@@ -25,10 +25,13 @@ def main() -> None:
     settings = start("api", ApiSettings, request_ids=True)
     quiet_uvicorn_access()
     url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
+    exit_cleanly_on_sigterm()
     try:
         app = create_app(settings.model_copy(update={"redis_url": RedisDsn(url)}))
         logger.info("serving on http://%s:%d", settings.api_host, settings.api_port)
         uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_config=None, access_log=False)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: uvicorn has already shut down gracefully
     finally:
         if server is not None:
             server.stop()

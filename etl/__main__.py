@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from pydantic import RedisDsn
@@ -17,7 +18,7 @@ from etl.publish import PublishError
 from shared.embedded_redis import resolve_redis_url
 from shared.settings import EtlSettings
 from shared.source import SourceError
-from shared.startup import start
+from shared.startup import exit_cleanly_on_sigterm, start
 
 logger = logging.getLogger("etl")
 
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
 
     url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
+    # Interrupted is not done: the conventional 128 + SIGTERM, after the cleanup.
+    exit_cleanly_on_sigterm(128 + signal.SIGTERM)
     try:
         pinned = settings.model_copy(update={"redis_url": RedisDsn(url)})
         version = run(pinned, on_progress=report if args.progress_lines else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from shared.logging_setup import configure_logging
 from shared.settings import S, SettingsError, load
@@ -22,3 +23,14 @@ def start(service: str, cls: type[S], *, request_ids: bool = False) -> S:
         raise SystemExit(INVALID_SETTINGS) from None
     configure_logging(service, settings.log_level, settings.log_format, request_ids=request_ids)
     return settings
+
+
+def exit_cleanly_on_sigterm(code: int = 0) -> None:
+    """SIGTERM raises SystemExit, so the entry point's `finally` (stopping the embedded Redis it
+    started) runs. uvicorn re-raises the SIGTERM it handled gracefully, and the default action
+    would end the process right there."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(code)
+
+    signal.signal(signal.SIGTERM, stop)
