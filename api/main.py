@@ -11,11 +11,12 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.lifespan import open_resources
-from api.observability import Metrics, RequestContextMiddleware
+from api.observability import Metrics, RequestContextMiddleware, quiet_uvicorn_access
 from api.remembered_answers import RememberedAnswersMiddleware
 from api.responses import JsonResponse
 from api.routes import admin, calendar, health, people, recommendations, titles
 from api.services.answer_memo import AnswerMemo
+from shared.logging_setup import configure_logging
 from shared.settings import ApiSettings, load
 
 DESCRIPTION = (
@@ -63,7 +64,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
 def __getattr__(name: str) -> FastAPI:
     # `api.main:app` for any ASGI server: built on first access, from the environment of that moment.
     if name == "app":
-        app = create_app(load(ApiSettings))
+        settings = load(ApiSettings)
+        # This is the entry point for other servers: our log format replaces theirs.
+        configure_logging("api", settings.log_level, settings.log_format, request_ids=True)
+        quiet_uvicorn_access()
+        app = create_app(settings)
         globals()["app"] = app
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -148,3 +148,33 @@ def test_every_line_names_the_service_and_request_lines_their_request_id(
         access = [line for line in lines if " api.access [trace-77] " in line]
         assert len(access) == 1 and "status=200" in access[0]
         assert all(not line.startswith("{") for line in lines)
+
+
+def test_create_app_never_starts_a_redis(tmp_path: Path) -> None:
+    from api.main import create_app
+    from shared.settings import ApiSettings
+
+    with pytest.raises(ValueError, match="REDIS_URL"):
+        create_app(ApiSettings(redis_url=None, data_dir=tmp_path / "var"))
+    assert not (tmp_path / "var").exists()
+
+
+def test_api_main_app_reads_the_environment_when_a_server_asks_not_at_import(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in _CLEARED}
+    env.update(PYTHONPATH=str(REPO_ROOT), DATA_DIR=str(tmp_path / "var"))
+    imported = subprocess.run(
+        [sys.executable, "-c", "import api.main"], env=env, cwd=REPO_ROOT, capture_output=True, check=False
+    )
+    assert imported.returncode == 0, imported.stderr
+    served = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(free_port())],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert served.returncode != 0
+    assert "set REDIS_URL" in served.stderr
+    assert not (tmp_path / "var").exists()  # no embedded Redis: only `python -m api` starts one
