@@ -91,18 +91,18 @@ async def _source_digest(state: WorkerState, published_digest: str | None) -> st
     if published_digest and recorded == (seen, published_digest):
         return published_digest
     digest = await loop.run_in_executor(state.executor, content_digest, raw)
-    await _remember_source(state.client, state, digest, seen)
+    await _remember_source(state, digest, seen)
     return digest
 
 
-async def _remember_source(
-    client: aioredis.Redis, state: WorkerState, digest: str, seen: str | None = None
-) -> None:
+async def _remember_source(state: WorkerState, digest: str, seen: str | None = None) -> None:
+    """Record which files (`seen`: their fingerprint, taken now when not given) have `digest`."""
     if seen is None:
         seen = await asyncio.get_running_loop().run_in_executor(
             state.executor, fingerprint, state.settings.movies_data
         )
-    await client.hset(keys.REFRESH_SOURCE, mapping={"fingerprint": seen, "digest": digest})  # type: ignore[misc]
+    mapping = {"fingerprint": seen, "digest": digest}
+    await state.client.hset(keys.REFRESH_SOURCE, mapping=mapping)  # type: ignore[misc]
 
 
 async def _run_etl(state: WorkerState, job_id: str) -> str:
@@ -204,7 +204,7 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
                 client, job_id, progress.IN_PROGRESS, 90, "Cargando el modelo de recomendaciones nuevo."
             )
             await state.models.get(version)
-            await _remember_source(client, state, digest)
+            await _remember_source(state, digest)
             if previous is not None and previous != version:
                 await _expire_version(client, previous, keys.OLD_VERSION_GRACE_SECONDS)
                 # Requests that resolved the old pointer just before the switch may still ask for
