@@ -9,8 +9,8 @@ import re
 import httpx
 import pytest
 
-from bot import texts
 from shared.embedded_redis import free_port
+from shared.wording import bot as texts
 from tests.bot.conftest import (
     ADMIN_CHAT,
     Backend,

@@ -7,11 +7,12 @@ import re
 import httpx
 import pytest
 
-from bot import numbers, texts
 from bot.gateway import Gateway, InvalidInputError, NotFoundError, Pending
 from bot.handlers.people import MAX_MESSAGE, filmography_pages
 from bot.keyboards import fits
 from bot.rate_limiter import RateLimiter
+from shared.wording import bot as texts
+from shared.wording import formats as numbers
 
 
 def test_spanish_numbers() -> None:
