@@ -27,7 +27,7 @@ HELP = (
     "/mes <mes> — cuántas películas se estrenaron en ese mes (/mes enero)\n"
     "/dia <día> — cuántas se estrenaron ese día de la semana (/dia miércoles)\n"
     "/score <título> — año de estreno y popularidad (/score Toy Story)\n"
-    "/votos <título> — valoraciones, si tiene al menos 2.000 (/votos Heat)\n"
+    f"/votos <título> — valoraciones, si tiene al menos {integer(MIN_VOTES)} (/votos Heat)\n"
     "/actor <nombre> — películas y retorno de un actor o actriz (/actor Tom Hanks)\n"
     "/director <nombre> — películas dirigidas, con su retorno (/director Woody Allen)\n"
     "/recomendacion <título> — 5 películas parecidas (/recomendacion Toy Story)\n\n"

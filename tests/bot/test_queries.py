@@ -19,7 +19,7 @@ def _person_id(name: str, *, director: bool) -> int:
 async def test_month_and_weekday(harness: Harness) -> None:
     movies = ind.movies()
     january = int((movies["date"].dt.month == 1).sum())
-    wednesday = int((movies["date"].dt.dayofweek == 2).sum())
+    wednesday = int((movies["date"].dt.day_of_week == 2).sum())
     chat = harness.chat()
     expected = f"{es_int(january)} cantidad de películas fueron estrenadas en el mes de enero"
     assert await chat.ask("/mes enero") == expected
