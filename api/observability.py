@@ -19,8 +19,8 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import messages
 from shared.logging_setup import request_id_var
+from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("api.access")

@@ -22,18 +22,12 @@ from etl.transform import clean_credits, clean_movies
 from shared import keys
 from shared.settings import EtlSettings
 from shared.source import content_digest, locate
+from shared.wording.jobs import ETL_STEPS
 
 logger = logging.getLogger(__name__)
 
-STEPS = [
-    "leyendo películas",
-    "limpiando películas",
-    "leyendo y limpiando créditos",
-    "preparando respuestas",
-    "ajustando el recomendador",
-    "guardando tablas",
-    "publicando en Redis",
-]
+# Named in Spanish: the worker relays them to admins as a refresh's progress.
+STEPS = list(ETL_STEPS)
 
 
 @dataclass(frozen=True)
