@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+from shared import redaction
+
 # The loggers that see Bot API URLs: PTB's bot classes and its helpers, and the HTTP stack.
 LOGGERS = (
     "telegram",
@@ -35,7 +37,10 @@ class TokenFilter(logging.Filter):
 
 
 def hide_token(token: str) -> None:
-    """Installs the filter once per logger; quiets httpx, which logs a line per request."""
+    """Installs the filter once per logger; quiets httpx, which logs a line per request. Our log
+    format masks the token everywhere too (`shared.redaction`); the filters also cover handlers
+    that are not ours (pytest's caplog)."""
+    redaction.register(token)
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in LOGGERS:

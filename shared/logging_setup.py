@@ -15,6 +15,8 @@ from typing import Any, TextIO
 
 import orjson
 
+from shared.redaction import redact
+
 # Set by the API's request middleware for the duration of a request.
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -67,7 +69,7 @@ class JsonFormatter(_ServiceFormatter):
     """One JSON object per line (`LOG_FORMAT=json`)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return orjson.dumps(self.fields(record), default=str).decode()
+        return redact(orjson.dumps(self.fields(record), default=str).decode())
 
 
 class TextFormatter(_ServiceFormatter):
@@ -82,7 +84,7 @@ class TextFormatter(_ServiceFormatter):
         exception = entry.pop("exception", None)
         parts.extend(f"{name}={value}" for name, value in entry.items())
         line = " ".join(str(part) for part in parts)
-        return f"{line}\n{exception}" if exception else line
+        return redact(f"{line}\n{exception}" if exception else line)
 
 
 def formatter(service: str, log_format: str = "text", *, request_ids: bool = False) -> logging.Formatter:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, RedisDsn, SecretStr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -19,6 +27,9 @@ SAMPLE_DATA = REPO_ROOT / "data" / "sample"
 DEFAULT_DATA_DIR = REPO_ROOT / "var"
 
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "token", "admin", "xxx"}
+# Shared secrets that guard an action (admin routes, the bot's API, webhook updates) are at least
+# this long: `abc` can be guessed, 24 random characters cannot.
+MIN_SECRET_LENGTH = 24
 
 LogFormat = Literal["json", "text"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -45,6 +56,16 @@ def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _refuse_short(value: SecretStr | None) -> SecretStr | None:
+    if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+        raise PydanticCustomError(
+            "short_secret",
+            "is too short: use at least {minimum} characters (e.g. `openssl rand -hex 16`)",
+            {"minimum": MIN_SECRET_LENGTH},
+        )
+    return value
+
+
 def _sample_when_unset(value: object) -> object:
     return SAMPLE_DATA if value in (None, "") else value
 
@@ -58,6 +79,13 @@ def _chat_ids(value: object) -> object:
 
 
 Secret = Annotated[SecretStr | None, BeforeValidator(_empty_is_unset), AfterValidator(_refuse_placeholder)]
+# A secret that guards an action: placeholders and short values refused.
+GuardSecret = Annotated[
+    SecretStr | None,
+    BeforeValidator(_empty_is_unset),
+    AfterValidator(_refuse_placeholder),
+    AfterValidator(_refuse_short),
+]
 OptionalRedisDsn = Annotated[RedisDsn | None, BeforeValidator(_empty_is_unset)]
 OptionalText = Annotated[str | None, BeforeValidator(_empty_is_unset)]
 OptionalInt = Annotated[int | None, BeforeValidator(_empty_is_unset)]
@@ -82,7 +110,14 @@ class ServiceSettings(BaseSettings):
 class RedisClientSettings(ServiceSettings):
     """Services that use Redis: REDIS_URL, or (entry points only) an embedded server in DATA_DIR."""
 
-    redis_url: OptionalRedisDsn = None
+    redis_url: # A secret that guards an action: placeholders and short values refused.
+GuardSecret = Annotated[
+    SecretStr | None,
+    BeforeValidator(_empty_is_unset),
+    AfterValidator(_refuse_placeholder),
+    AfterValidator(_refuse_short),
+]
+OptionalRedisDsn = None
     data_dir: Path = DEFAULT_DATA_DIR
 
     def redis_address(self) -> str:
@@ -105,7 +140,7 @@ class ApiSettings(RedisClientSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
-    admin_token: Secret = None
+    admin_token: GuardSecret = None
     # How long the API waits for an uncached recommendation before answering 202.
     recommend_wait_seconds: float = 3.0
     # Each API process keeps the answers it gave for the current dataset version (dropped on a
@@ -133,7 +168,7 @@ class BotSettings(ServiceSettings):
     telegram_bot_token: Secret = None
     telegram_api_base_url: OptionalText = None
     gateway_url: str = "http://127.0.0.1:8000"
-    admin_token: Secret = None
+    admin_token: GuardSecret = None
     bot_admin_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_chat_ids)] = Field(
         default_factory=frozenset
     )
@@ -141,10 +176,20 @@ class BotSettings(ServiceSettings):
     # Where the bot's own webhook server listens (a reverse proxy forwards BOT_WEBHOOK_URL to it).
     bot_webhook_listen: str = "127.0.0.1"
     bot_webhook_port: int = 8443
-    bot_webhook_secret: Secret = None
+    bot_webhook_secret: GuardSecret = None
     bot_rate_limit_per_minute: int = 20
     # How long the bot keeps asking for a recommendation the API answered with 202.
     bot_recommend_timeout_seconds: float = 60.0
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> BotSettings:
+        # Without it anyone who learns the URL can post updates "from" an admin's chat.
+        if self.bot_webhook_url and self.bot_webhook_secret is None:
+            raise ValueError(
+                "BOT_WEBHOOK_URL is set but BOT_WEBHOOK_SECRET is not: webhook mode needs the secret "
+                "Telegram sends with every update"
+            )
+        return self
 
 
 class LauncherSettings(RedisClientSettings, SourceSettings):
@@ -169,5 +214,7 @@ def load(cls: type[S]) -> S:
     try:
         return cls()
     except ValidationError as exc:
-        problems = [f"{'.'.join(map(str, error['loc'])).upper()} {error['msg']}" for error in exc.errors()]
+        problems = [
+            f"{'.'.join(map(str, error['loc'])).upper()} {error['msg']}".strip() for error in exc.errors()
+        ]
         raise SettingsError("; ".join(problems)) from None

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
+import threading
+from types import TracebackType
 
+from pydantic import SecretStr
+
+from shared import redaction
 from shared.logging_setup import configure_logging
-from shared.settings import S, SettingsError, load
+from shared.settings import S, RedisClientSettings, SettingsError, load
 
 # Exit code of a service whose settings are invalid (the launcher's own is 3, see its README).
 INVALID_SETTINGS = 2
@@ -22,7 +28,40 @@ def start(service: str, cls: type[S], *, request_ids: bool = False) -> S:
         logging.getLogger(service).error("invalid settings, %s is not started: %s", service, exc)
         raise SystemExit(INVALID_SETTINGS) from None
     configure_logging(service, settings.log_level, settings.log_format, request_ids=request_ids)
+    redaction.register(*secrets_of(settings))
+    _log_uncaught_exceptions(service)
     return settings
+
+
+def secrets_of(settings: object) -> list[str]:
+    """Every secret value of `settings`: its SecretStr fields and the password of its Redis URL."""
+    values = [v.get_secret_value() for v in vars(settings).values() if isinstance(v, SecretStr)]
+    if isinstance(settings, RedisClientSettings) and settings.redis_url is not None:
+        values.append(settings.redis_url.password or "")
+    return values
+
+
+def _log_uncaught_exceptions(service: str) -> None:
+    """An exception nobody caught is logged like any other line (format and redaction included),
+    instead of Python printing its traceback raw on stderr."""
+    logger = logging.getLogger(service)
+
+    def log(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        logger.critical("uncaught exception, %s stops", service, exc_info=(kind, error, tb))
+
+    def log_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            logger.critical(
+                "uncaught exception in thread %s",
+                args.thread.name if args.thread else "?",
+                exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+            )
+
+    sys.excepthook = log
+    threading.excepthook = log_thread
 
 
 def exit_cleanly_on_sigterm(code: int = 0) -> None:

@@ -136,7 +136,7 @@ async def test_webhook_mode(backend: Backend) -> None:
         GATEWAY_URL=backend.api.url,
         BOT_WEBHOOK_URL=hook,
         BOT_WEBHOOK_PORT=str(port),
-        BOT_WEBHOOK_SECRET="a-webhook-secret-0b9e",
+        BOT_WEBHOOK_SECRET="a-webhook-secret-for-this-test-0b9e",
         # At DEBUG, PTB logs the refused request (wrong secret) with tornado's traceback.
         LOG_LEVEL="INFO",
     )
@@ -150,7 +150,7 @@ async def test_webhook_mode(backend: Backend) -> None:
         async with httpx.AsyncClient(timeout=10) as client:
             refused = await _post_when_up(client, hook, update, "not-the-secret")
             assert refused.status_code == 403
-            accepted = await _post_when_up(client, hook, update, "a-webhook-secret-0b9e")
+            accepted = await _post_when_up(client, hook, update, "a-webhook-secret-for-this-test-0b9e")
             assert accepted.status_code == 200
         await fake.wait_until(lambda: len(fake.sent_to(1001)) == 1)
         assert fake.sent_to(1001)[0]["text"].endswith(
@@ -194,3 +194,25 @@ def test_invalid_settings_are_named_without_their_value() -> None:
     assert "TELEGRAM_BOT_TOKEN is a placeholder" in done.stderr
     assert "BOT_WEBHOOK_PORT" in done.stderr and "not-a-port" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_webhook_mode_refuses_to_start_without_a_secret() -> None:
+    done = _run(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot",
+        BOT_WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/telegram/hook",
+    )
+    assert done.returncode != 0
+    assert "BOT_WEBHOOK_SECRET" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_short_webhook_secret_is_refused() -> None:
+    done = _run(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        BOT_WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/telegram/hook",
+        BOT_WEBHOOK_SECRET="short-secret",
+    )
+    assert done.returncode != 0
+    assert "BOT_WEBHOOK_SECRET is too short" in done.stderr
+    assert "short-secret" not in done.stderr

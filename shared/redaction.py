@@ -1,0 +1,39 @@
+"""Secrets this process knows, masked in every log line it writes: messages, fields and tracebacks.
+
+The masking happens in the log formatter, the last step before a line leaves the process, so it
+covers every logger (children and third-party ones included) and exception text alike.
+"""
+
+from __future__ import annotations
+
+import threading
+
+MASK = "<secreto>"
+# Shorter values would mask ordinary words; real secrets are far longer (see MIN_SECRET_LENGTH).
+_MIN_LENGTH = 6
+
+_lock = threading.Lock()
+_secrets: tuple[str, ...] = ()
+
+
+def register(*secrets: str | None) -> None:
+    """Adds values to mask from now on (longest first, so a secret containing another is whole)."""
+    global _secrets
+    with _lock:
+        known = set(_secrets)
+        known.update(s for s in secrets if s and len(s) >= _MIN_LENGTH)
+        _secrets = tuple(sorted(known, key=len, reverse=True))
+
+
+def forget_all() -> None:
+    """Tests only: start again from no secrets."""
+    global _secrets
+    with _lock:
+        _secrets = ()
+
+
+def redact(text: str) -> str:
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
