@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from typing import Any
 
 import orjson
 
@@ -61,7 +62,7 @@ def main() -> int:
         "actors": (build_people_catalog, orjson.dumps(artefacts.actor_catalog)),
         "directors": (build_people_catalog, orjson.dumps(artefacts.director_catalog)),
     }
-    catalogs: dict[str, Catalog] = {}
+    catalogs: dict[str, Catalog[Any]] = {}
     build_rows = []
     for kind, (build, raw) in payloads.items():
         started = time.perf_counter()

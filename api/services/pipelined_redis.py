@@ -94,7 +94,8 @@ def _reply_error(message: str) -> exceptions.RedisError:
 
 
 class PipelinedRedis:
-    """One lazily (re)connected socket; `execute(*args)` returns the decoded reply (bytes, int, list)."""
+    """One lazily (re)connected socket; `execute_command(*args)` returns the decoded reply (bytes, int, list),
+    as redis-py's client does."""
 
     def __init__(self, url: str, *, connect_timeout: float = 2.0, command_timeout: float = 5.0) -> None:
         options: dict[str, Any] = parse_url(url)  # type: ignore[no-untyped-call]
@@ -167,7 +168,7 @@ class PipelinedRedis:
             return
         self._arm_watchdog()
 
-    async def execute(self, *args: Any) -> Reply:
+    async def execute_command(self, *args: Any) -> Reply:
         protocol = await self._connection()
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         protocol.send(hiredis.pack_command(args), future, time.monotonic() + self._command_timeout)
@@ -181,20 +182,3 @@ class PipelinedRedis:
         if protocol is not None and protocol.transport is not None:
             with contextlib.suppress(Exception):
                 protocol.transport.close()
-
-
-class PipelinedScript:
-    """A Lua script run by EVALSHA, loaded again transparently after a Redis restart (NOSCRIPT)."""
-
-    def __init__(self, client: PipelinedRedis, source: str) -> None:
-        import hashlib
-
-        self.client = client
-        self.source = source
-        self.sha = hashlib.sha1(source.encode()).hexdigest()
-
-    async def __call__(self, keys: list[str], args: list[Any]) -> Reply:
-        try:
-            return await self.client.execute("EVALSHA", self.sha, len(keys), *keys, *args)
-        except exceptions.NoScriptError:
-            return await self.client.execute("EVAL", self.source, len(keys), *keys, *args)

@@ -9,7 +9,7 @@ import time
 import httpx
 import redis
 
-from api.services.answer_memo import Answer, AnswerMemo
+from api.answer_memo import Answer, AnswerMemo
 from etl.pipeline import Build
 from etl.publish import publish
 from shared.embedded_redis import EmbeddedRedis
@@ -64,7 +64,7 @@ async def test_repeated_question_runs_no_redis_command(
     hits = next(
         line
         for line in metrics.splitlines()
-        if line.startswith('cartelera_api_remembered_answers_total{outcome="hit"}')
+        if line.startswith('cartelera_api_answer_memo_total{outcome="hit"}')
     )
     assert float(hits.split()[-1]) >= 20
     assert (
