@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -57,7 +58,7 @@ def main() -> int:
     movies = clean_movies(read_movies(source), report)
     cast, directors = clean_credits(read_credits(source), movies["id"], report)
     artefacts = build_artefacts(movies, cast, directors)
-    payloads = {
+    payloads: dict[str, tuple[Callable[[bytes], Catalog[Any]], bytes]] = {
         "titles": (build_title_catalog, orjson.dumps(artefacts.title_catalog)),
         "actors": (build_people_catalog, orjson.dumps(artefacts.actor_catalog)),
         "directors": (build_people_catalog, orjson.dumps(artefacts.director_catalog)),
