@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import orjson
+from pydantic import ValidationError
 from redis.exceptions import NoScriptError
 
 from api import messages
@@ -36,6 +38,8 @@ end
 return {version}
 """
 _LOOKUP_SHA = hashlib.sha1(_LOOKUP.encode()).hexdigest()
+
+logger = logging.getLogger(__name__)
 
 _MARK = "\x00version\x00"
 
@@ -98,7 +102,16 @@ class DatasetReader:
     async def recommendation(self, version: str, movie_id: int) -> RecommendationResult | None:
         """The worker's cached answer for a movie of `version` (the version its title came from)."""
         raw = await self.client.execute_command("HGET", keys.recommendations(version), str(movie_id))
-        return RecommendationResult.model_validate_json(raw) if isinstance(raw, bytes) else None
+        if not isinstance(raw, bytes):
+            return None
+        try:
+            return RecommendationResult.model_validate_json(raw)
+        except ValidationError:
+            # Cached by a worker of another release: ask for it again rather than fail the request.
+            logger.warning(
+                "cached recommendation %s:%d has another shape; computing it again", version, movie_id
+            )
+            return None
 
     async def catalogue(self, key_for: KeyFor, version: str) -> Found[bytes]:
         """A suggestion catalogue of `version`, or of the current version when that one expired."""
