@@ -10,7 +10,7 @@ from api.responses import query_answer
 from api.routes.params import MonthPath, WeekdayPath
 from api.schemas import MonthCount, WeekdayCount, errors
 from api.services import calendar
-from shared import sentences
+from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
 

@@ -10,7 +10,7 @@ from api.responses import query_answer
 from api.routes.params import NamePath, PersonIdQuery
 from api.schemas import ActorAnswer, DirectorAnswer, errors
 from api.services.people import find_actor, find_director
-from shared import sentences
+from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from api import messages
 from api.deps import ResourcesDep
 from api.responses import JsonResponse, query_answer
 from api.routes.titles import TitleMatchDep
 from api.schemas import JobAccepted, RecommendationAnswer, errors
 from api.services.recommendations import Pending, recommend
+from shared.wording import answers as messages
 
 router = APIRouter(tags=["recomendaciones"])
 

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from api import messages
 from api.deps import ResourcesDep
 from api.responses import query_answer
 from api.routes.params import MovieIdQuery, TitlePath, YearQuery
 from api.schemas import ScoreAnswer, VotesAnswer, errors
 from api.services.titles import TitleMatch, find_title
-from shared import sentences
+from shared import query_rules
 from shared.schemas import Movie
+from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
 
@@ -68,13 +68,13 @@ async def votos_titulo(match: TitleMatchDep) -> Response:
         "anio": movie["anio"],
         **card(movie),
     }
-    if movie["votos"] >= sentences.MIN_VOTES:
+    if movie["votos"] >= query_rules.MIN_VOTES:
         body["cumple_minimo"] = True
         body["votos"] = movie["votos"]
         body["promedio"] = movie["promedio"]
         body["mensaje"] = sentences.votes(movie["titulo"], movie["anio"], movie["votos"], movie["promedio"])
     else:
         body["cumple_minimo"] = False
-        body["mensaje"] = messages.votes_below_minimum(movie["titulo"], movie["anio"])
+        body["mensaje"] = sentences.votes_below_minimum(movie["titulo"], movie["anio"])
     body["otras_coincidencias"] = match.others
     return query_answer(body, match.version)

@@ -12,10 +12,10 @@ import orjson
 from pydantic import ValidationError
 from redis.exceptions import NoScriptError
 
-from api import messages
 from api.errors import UnavailableError
 from shared import keys
 from shared.schemas import ActorStats, DirectorStats, Movie, RecommendationResult
+from shared.wording import errors as messages
 
 # GET the pointer, then read that version's key, in one script: an answer can never mix two
 # versions, nor read a version the publisher is deleting between two round trips. A hash lookup

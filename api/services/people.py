@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, Literal, TypeVar
 
-from api import messages
 from api.errors import InvalidInputError, NotFoundError
 from api.services.dataset import DatasetReader, Found
 from api.services.suggestions import CatalogCache
 from shared.schemas import ActorStats, DirectorStats, PersonRef
 from shared.text import name_key
+from shared.wording import errors as messages
 
 MAX_NAME_LENGTH = 200
 Role = Literal["actor", "director"]
@@ -67,9 +67,9 @@ async def _find(
 ) -> PersonMatch[_Person]:
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInputError(messages.empty_input("el nombre"), code="empty_name")
+        raise InvalidInputError(messages.empty_name(), code="empty_name")
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise InvalidInputError(messages.input_too_long("nombre", MAX_NAME_LENGTH), code="name_too_long")
+        raise InvalidInputError(messages.name_too_long(MAX_NAME_LENGTH), code="name_too_long")
     # A slash left at the end of the URL is not part of the name: both readings in one lookup.
     unslashed = cleaned.rstrip("/").rstrip()
     found = await lookup(list(dict.fromkeys(_name_key(n) for n in (cleaned, unslashed) if n)))
