@@ -37,7 +37,7 @@ def _start(command: list[str], check_url: str, **options: object) -> subprocess.
             client.close()
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            stderr = process.stderr.read().decode() if process.stderr else ""
+            stderr = process.communicate()[1].decode()
             pytest.fail(f"redis-server did not start: {stderr[-500:]}")
         time.sleep(0.05)
 
@@ -45,9 +45,10 @@ def _start(command: list[str], check_url: str, **options: object) -> subprocess.
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
-        process.wait(10)
+        process.communicate(timeout=10)  # reaps it and closes its stderr pipe
     except subprocess.TimeoutExpired:
         process.kill()
+        process.communicate()
 
 
 @pytest.fixture
