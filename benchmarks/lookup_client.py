@@ -25,7 +25,7 @@ from api.services.pipelined_redis import PipelinedRedis
 from benchmarks.common import table
 from shared.embedded_redis import EmbeddedRedis
 from shared.redis_client import async_redis
-from shared.settings import SAMPLE_DATA, Settings
+from shared.settings import SAMPLE_DATA, EtlSettings
 from shared.text import title_key
 
 ASKERS = 64
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cartelera-lookup-") as name:
         folder = Path(name)
         with EmbeddedRedis(folder / "redis", persistent=False) as url:
-            run(Settings(redis_url=url, movies_data=SAMPLE_DATA, data_dir=folder / "data"))
+            run(EtlSettings(redis_url=url, movies_data=SAMPLE_DATA, data_dir=folder / "data"))
             figures = uvloop.run(_compare(url, args.lookups, args.rounds))
     rows = [
         [name, f"{statistics.median(values):.1f}", " ".join(f"{v:.1f}" for v in values)]
