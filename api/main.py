@@ -13,6 +13,7 @@ from api.answer_memo import AnswerMemo, AnswerMemoMiddleware
 from api.errors import install_error_handlers
 from api.lifespan import open_resources
 from api.observability import Metrics, RequestContextMiddleware, quiet_uvicorn_access
+from api.request_limits import RequestLimitsMiddleware
 from api.responses import JsonResponse
 from api.routes import admin, calendar, health, people, recommendations, titles
 from shared.logging_setup import configure_logging
@@ -50,6 +51,12 @@ def create_app(settings: ApiSettings) -> FastAPI:
         app.include_router(module.router)
     if memo is not None:
         app.add_middleware(AnswerMemoMiddleware, memo=memo, metrics=metrics)
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_url_length=settings.api_max_url_length,
+        max_concurrency=settings.api_max_concurrency,
+        metrics=metrics,
+    )
     # Added last, so outermost: answers from the memo get a request id, metrics and a log line too.
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app

@@ -13,27 +13,20 @@ MASK = "<secreto>"
 _MIN_LENGTH = 6
 
 _lock = threading.Lock()
-_secrets: tuple[str, ...] = ()
+# Replaced whole (never changed in place), so a reader on another thread sees one consistent list.
+_known: list[tuple[str, ...]] = [()]
 
 
 def register(*secrets: str | None) -> None:
     """Adds values to mask from now on (longest first, so a secret containing another is whole)."""
-    global _secrets
     with _lock:
-        known = set(_secrets)
+        known = set(_known[0])
         known.update(s for s in secrets if s and len(s) >= _MIN_LENGTH)
-        _secrets = tuple(sorted(known, key=len, reverse=True))
-
-
-def forget_all() -> None:
-    """Tests only: start again from no secrets."""
-    global _secrets
-    with _lock:
-        _secrets = ()
+        _known[0] = tuple(sorted(known, key=len, reverse=True))
 
 
 def redact(text: str) -> str:
-    for secret in _secrets:
+    for secret in _known[0]:
         if secret in text:
             text = text.replace(secret, MASK)
     return text

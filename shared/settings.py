@@ -110,14 +110,7 @@ class ServiceSettings(BaseSettings):
 class RedisClientSettings(ServiceSettings):
     """Services that use Redis: REDIS_URL, or (entry points only) an embedded server in DATA_DIR."""
 
-    redis_url: # A secret that guards an action: placeholders and short values refused.
-GuardSecret = Annotated[
-    SecretStr | None,
-    BeforeValidator(_empty_is_unset),
-    AfterValidator(_refuse_placeholder),
-    AfterValidator(_refuse_short),
-]
-OptionalRedisDsn = None
+    redis_url: OptionalRedisDsn = None
     data_dir: Path = DEFAULT_DATA_DIR
 
     def redis_address(self) -> str:
@@ -147,6 +140,11 @@ class ApiSettings(RedisClientSettings):
     # (dropped on a switch), so a repeated question costs no Redis round trip; the bound is per process.
     api_remember_answers: bool = True
     api_remember_megabytes: int = Field(default=64, ge=1)
+    # Path + query longer than this answers 414 (the longest real title is about 100 characters).
+    api_max_url_length: int = Field(default=2048, ge=64)
+    # Requests in flight per process beyond this answer 503 at once, so a flood cannot queue
+    # without bound behind the ones being served.
+    api_max_concurrency: int = Field(default=512, ge=1)
 
 
 class WorkerServiceSettings(RedisClientSettings, SourceSettings):

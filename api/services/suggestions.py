@@ -29,6 +29,9 @@ _VERSIONS_KEPT = 2
 # How much fame (log10 of votes or films) may weigh against an edit when ranking near-ties.
 _TITLE_FAME = 0.4
 _PEOPLE_FAME = 0.8
+# Suggestions already computed (kind, version, folded query): a repeated typo costs a dict lookup
+# instead of a fuzzy search. Bounded, least recently asked dropped first.
+SUGGESTIONS_REMEMBERED = 20_000
 
 
 def quick_fold(text: str) -> str:
@@ -122,6 +125,7 @@ class CatalogCache:
         self.reader = reader
         self._catalogs: OrderedDict[tuple[str, str], Catalog[Any]] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {kind: asyncio.Lock() for kind in _BUILDERS}
+        self._answers: OrderedDict[tuple[str, str, str], list[Any]] = OrderedDict()
 
     async def get(self, kind: str, version: str) -> Catalog[Any]:
         cached = self._catalogs.get((kind, version))
@@ -162,10 +166,21 @@ class CatalogCache:
 
     async def titles(self, version: str, query: str) -> list[MovieRef]:
         """Films whose title is one or two edits from `query`, best first."""
-        catalog = cast(Catalog[MovieRef], await self.get("titles", version))
-        return await asyncio.to_thread(catalog.suggest, query, LIMIT, _FILMS_PER_TITLE)
+        return cast(list[MovieRef], await self._suggest("titles", version, query, _FILMS_PER_TITLE))
 
     async def people(self, kind: str, version: str, query: str) -> list[PersonRef]:
         """Actors or directors (`kind`) whose name is one or two edits from `query`."""
-        catalog = cast(Catalog[PersonRef], await self.get(kind, version))
-        return await asyncio.to_thread(catalog.suggest, query, LIMIT, 1)
+        return cast(list[PersonRef], await self._suggest(kind, version, query, 1))
+
+    async def _suggest(self, kind: str, version: str, query: str, per_key: int) -> list[Any]:
+        key = (kind, version, quick_fold(query))
+        remembered = self._answers.get(key)
+        if remembered is not None:
+            self._answers.move_to_end(key)
+            return list(remembered)
+        catalog = await self.get(kind, version)
+        found = await asyncio.to_thread(catalog.suggest, query, LIMIT, per_key)
+        self._answers[key] = found
+        while len(self._answers) > SUGGESTIONS_REMEMBERED:
+            self._answers.popitem(last=False)
+        return list(found)

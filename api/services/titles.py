@@ -15,6 +15,9 @@ from shared.text import split_title_year, title_key
 from shared.wording import errors as messages
 
 MAX_TITLE_LENGTH = 300
+# A path encoded twice (`%2520`) is still read; deeper encodings are not titles anyone typed.
+_MAX_DECODINGS = 2
+MAX_READINGS = 12
 _ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}")
 # Popular titles are asked for again and again; their key is computed once.
 _title_key = lru_cache(maxsize=16384)(title_key)
@@ -39,20 +42,32 @@ def brief(movie: Movie) -> MovieRef:
 
 def _readings(text: str) -> list[tuple[str, int | None]]:
     """The ways to read what was typed, most literal first: a title that really ends in `(1996)`
-    is found as is before `(1996)` is taken as a year; a twice-encoded path is decoded last."""
-    readings: list[tuple[str, int | None]] = [(text, None)]
-    base, year = split_title_year(text)
-    if year is not None:
-        readings.append((base, year))
-    # A slash left at the end of the URL (`/score_titulo/Toy Story/`) is not part of the title.
-    unslashed = text.rstrip("/").rstrip()
-    if unslashed and unslashed != text:
-        readings.extend(_readings(unslashed))
-    if _ESCAPED.search(text):
-        decoded = unquote(text).strip()
-        if decoded and decoded != text:
-            readings.extend(_readings(decoded))
-    return readings
+    is found as is before `(1996)` is taken as a year; an encoded path is decoded last.
+
+    Bounded whatever was typed: at most two decodings (a path encoded twice), each reading at most
+    as typed, without its trailing slashes, and without a `(year)`: never more than
+    `MAX_READINGS` readings, all distinct, looked up in one round trip.
+    """
+    texts = [text]
+    for _ in range(_MAX_DECODINGS):
+        if not _ESCAPED.search(texts[-1]):
+            break
+        decoded = unquote(texts[-1]).strip()
+        if not decoded or decoded == texts[-1]:
+            break
+        texts.append(decoded)
+    readings: list[tuple[str, int | None]] = []
+    for typed in texts:
+        # A slash left at the end of the URL (`/score_titulo/Toy Story/`) is not part of the title.
+        unslashed = typed.rstrip("/").rstrip()
+        for candidate in (typed, unslashed):
+            if not candidate:
+                continue
+            base, year = split_title_year(candidate)
+            for reading in ((candidate, None), (base, year)):
+                if reading[0] and reading not in readings:
+                    readings.append(reading)
+    return readings[:MAX_READINGS]
 
 
 def clean_title(text: str) -> str:

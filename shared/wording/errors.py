@@ -124,3 +124,12 @@ VALIDATION_PROBLEMS = {
 def invalid_parameters(problems: Sequence[tuple[str, str]]) -> str:
     parts = [f"«{field}» {VALIDATION_PROBLEMS.get(kind, 'no es válido')}" for field, kind in problems]
     return "Parámetros inválidos: " + "; ".join(parts) + "." if parts else "La solicitud no es válida."
+
+
+def uri_too_long(limit: int) -> str:
+    return (
+        f"La dirección pedida es demasiado larga: el máximo es de {limit} caracteres entre ruta y consulta."
+    )
+
+
+BUSY = "El servicio está atendiendo demasiadas solicitudes a la vez. Vuelve a intentarlo en un momento."

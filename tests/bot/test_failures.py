@@ -58,7 +58,8 @@ async def test_admin_refresh(harness: Harness) -> None:
 
 
 async def test_admin_refresh_with_a_token_the_api_refuses(backend: Backend) -> None:
-    async with running_bot(bot_settings(backend.api.url, admin_token="not-the-api-token-of-this-run-5d1")) as bot:
+    settings = bot_settings(backend.api.url, admin_token="not-the-api-token-of-this-run-5d1")
+    async with running_bot(settings) as bot:
         assert await bot.chat(ADMIN_CHAT).ask("/actualizar") == texts.ADMIN_REFUSED
     assert bot.errors == []
 
