@@ -15,9 +15,15 @@ CURRENT_VERSION = f"{PREFIX}:current"
 # Pub/sub channel: the new version is announced here right after each switch, so processes that
 # keep answers of a version in memory (the API's memo) drop them at once.
 VERSION_CHANNEL = f"{PREFIX}:version-switched"
-# Serialises publishers so two refreshes never interleave their writes.
+# Serialises publishers so two refreshes never interleave their writes. Its value names the owner
+# (host, pid, version being written); the owner renews it while writing, so a publisher killed
+# with SIGKILL frees it within the TTL, and at once when the next publisher sees on the same host
+# that the owner's process is gone.
 PUBLISH_LOCK = f"{PREFIX}:publish-lock"
-PUBLISH_LOCK_TTL_SECONDS = 30 * 60
+PUBLISH_LOCK_TTL_SECONDS = 60
+# Every key of a version being written expires after this long unless the switch makes it
+# permanent: a publish killed half-way leaves nothing behind for good. Renewed while writing.
+PROVISIONAL_TTL_SECONDS = 10 * 60
 # Held by the worker for a whole refresh (check source, ETL, publish, warm), so two refreshes
 # never interleave; renewed while the refresh runs, so a dead worker frees it within the TTL.
 REFRESH_LOCK = f"{PREFIX}:refresh-lock"

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from shared import redaction
 from shared.logging_setup import configure_logging
-from shared.settings import S, RedisClientSettings, SettingsError, load
+from shared.settings import RedisClientSettings, S, SettingsError, load
 
 # Exit code of a service whose settings are invalid (the launcher's own is 3, see its README).
 INVALID_SETTINGS = 2
