@@ -196,6 +196,9 @@ class JobState(BaseModel):
 class Health(BaseModel):
     estado: str
     version: str | None = None
+    redis: bool | None = None
+    dataset_version: str | None = None
+    worker: bool | None = None
 
 
 class ErrorBody(BaseModel):

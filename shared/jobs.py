@@ -8,6 +8,9 @@ from enum import StrEnum
 RECOMMEND = "recommend"
 REFRESH_DATASET = "refresh_dataset"
 QUEUE_NAME = "arq:queue"
+# The worker's heartbeat: arq rewrites this key every HEALTH_CHECK_INTERVAL_SECONDS with a TTL one
+# second longer, so it exists exactly while a worker is alive (what `arq --check` reads too).
+WORKER_HEARTBEAT = QUEUE_NAME + ":health-check"
 
 
 class JobState(StrEnum):

@@ -14,6 +14,7 @@ from api.errors import UnavailableError
 from api.responses import JsonResponse
 from api.schemas import Health, errors
 from api.services.dataset import DatasetNotPublishedError
+from api.services.recommendations import worker_alive
 from shared.wording import errors as messages
 
 router = APIRouter(tags=["operación"])
@@ -28,7 +29,7 @@ async def healthz() -> Response:
 
 @router.get(
     "/readyz",
-    summary="Listo para responder: Redis accesible y un conjunto de datos publicado",
+    summary="Listo para responder: Redis accesible y un conjunto de datos publicado; dice si hay worker",
     response_model=None,
     responses={200: {"model": Health}, **errors(503)},
 )
@@ -40,7 +41,10 @@ async def readyz(resources: ResourcesDep) -> Response:
     if version is None:
         raise DatasetNotPublishedError()
     resources.metrics.set_dataset_version(version)
-    return JsonResponse({"estado": "ok", "version": version})
+    # Without a worker the queries still answer; only new recommendations wait for one.
+    worker = await worker_alive(resources.queue)
+    body = {"estado": "ok", "version": version, "redis": True, "dataset_version": version, "worker": worker}
+    return JsonResponse(body)
 
 
 @router.get(

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from arq.connections import ArqRedis
+from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus, ResultNotFound
 from pydantic import ValidationError
 
@@ -32,6 +33,33 @@ class Pending:
     estado: JobState
 
 
+class NoWorkerError(UnavailableError):
+    code = "worker_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(messages.NO_WORKER, headers={"Retry-After": "30"})
+
+
+async def worker_alive(queue: ArqRedis) -> bool:
+    """Whether a worker's heartbeat is fresh (see shared.jobs.WORKER_HEARTBEAT)."""
+    return bool(await queue.exists(jobs.WORKER_HEARTBEAT))
+
+
+async def _enqueue(queue: ArqRedis, job_id: str, version: str, movie_id: int) -> Job:
+    """The job computing this answer: a new one, the one already queued or running, or a new one
+    in place of one that failed (its kept result would otherwise refuse the id for an hour)."""
+    job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
+    if job is not None:
+        return job
+    existing = Job(job_id, queue)
+    info = await existing.result_info()
+    if info is None or info.success:
+        return existing
+    logger.info("recommendation job %s failed before; asking the worker again", job_id)
+    await queue.delete(result_key_prefix + job_id)
+    return await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id) or existing
+
+
 class RecommendationFailedError(UnavailableError):
     code = "recommendation_failed"
 
@@ -51,14 +79,15 @@ async def recommend(
     if hit is not None:
         return hit
     job_id = jobs.recommend_job_id(version, movie_id)
-    job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
-    if job is None:
-        # Someone asked already: share that computation instead of starting another.
-        job = Job(job_id, queue)
+    # Someone asked already: share that computation instead of starting another.
+    job = await _enqueue(queue, job_id, version, movie_id)
     try:
         result = await job.result(timeout=wait_seconds, poll_delay=POLL_SECONDS)
     except TimeoutError:
         status = await job.status()
+        if not await worker_alive(queue):
+            # Nobody will compute it: say so instead of a 202 the client would retry for ever.
+            raise NoWorkerError() from None
         return Pending(job_id, JobState.IN_PROGRESS if status == JobStatus.in_progress else JobState.QUEUED)
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.

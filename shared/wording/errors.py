@@ -86,6 +86,10 @@ DATASET_NOT_PUBLISHED = (
     "Todavía no hay un conjunto de datos publicado. "
     "Ejecuta el ETL (python -m etl) o espera a que termine la carga."
 )
+NO_WORKER = (
+    "Ahora no hay ningún proceso que calcule recomendaciones nuevas. "
+    "Las ya calculadas siguen disponibles; vuelve a intentarlo en unos minutos."
+)
 RECOMMENDATION_FAILED = "No pude calcular las recomendaciones de esta película. Prueba de nuevo más tarde."
 INTERNAL_ERROR = "Ocurrió un error interno. Si se repite, avisa indicando el identificador de la solicitud."
 MISSING_TOKEN = "Esta ruta es de administración: envía el encabezado Authorization: Bearer <token>."

@@ -83,7 +83,13 @@ async def test_health_and_readiness(api: httpx.AsyncClient, current_version: str
     assert (await api.get("/healthz")).json() == {"estado": "ok"}
     ready = await api.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"estado": "ok", "version": current_version}
+    assert ready.json() == {
+        "estado": "ok",
+        "version": current_version,
+        "redis": True,
+        "dataset_version": current_version,
+        "worker": False,
+    }
 
 
 async def test_no_dataset_published_is_503_in_spanish(redis_url: str) -> None:

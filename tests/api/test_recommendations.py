@@ -75,18 +75,27 @@ async def test_cached_answer_of_another_shape_is_asked_again_not_a_500(
     client = redis.Redis.from_url(published_redis_url)
     try:
         client.hset(keys.recommendations(current_version), "862", orjson.dumps({"id": 862, "otra": "forma"}))
+        busy_worker(client)
         response = await api.get("/recomendacion/Toy%20Story")
-        # No worker in this test: the job is enqueued again, and the answer says to ask later.
+        # A worker that does not pick the job in time: enqueued again, and the answer says to ask later.
         assert response.status_code == 202, response.text
         assert response.json()["job_id"] == jobs.recommend_job_id(current_version, 862)
     finally:
         client.close()
 
 
-async def test_without_a_worker_202_with_one_deduplicated_job(
+def busy_worker(client: redis.Redis) -> None:
+    """A live worker's heartbeat, of a worker too busy to take the job within the API's wait."""
+    client.set(jobs.WORKER_HEARTBEAT, b"busy", ex=60)
+
+
+async def test_a_busy_worker_202_with_one_deduplicated_job(
     api: httpx.AsyncClient, published_redis_url: str, current_version: str
 ) -> None:
     job_id = jobs.recommend_job_id(current_version, 862)
+    heartbeat = redis.Redis.from_url(published_redis_url)
+    busy_worker(heartbeat)
+    heartbeat.close()
     first = await api.get("/recomendacion/Toy%20Story")
     assert first.status_code == 202
     assert first.json()["job_id"] == job_id
@@ -156,3 +165,44 @@ async def test_concurrent_requests_share_one_job(published_redis_url: str) -> No
         answers = await asyncio.gather(*(api.get("/recomendacion/Jumanji") for _ in range(8)))
         assert {a.status_code for a in answers} == {200}
         assert len({a.text for a in answers}) == 1
+
+
+async def test_without_a_live_worker_503_then_202_when_one_comes_back(
+    api: httpx.AsyncClient, published_redis_url: str
+) -> None:
+    ready = (await api.get("/readyz")).json()
+    assert ready["worker"] is False and ready["redis"] is True and ready["dataset_version"]
+    refused = await api.get("/recomendacion/Toy%20Story")
+    assert refused.status_code == 503
+    assert refused.json()["error"] == "worker_unavailable"
+    assert "recomendaciones" in refused.json()["detail"]
+    # The queries still answer without a worker.
+    assert (await api.get("/score_titulo/Toy%20Story")).status_code == 200
+    client = redis.Redis.from_url(published_redis_url)
+    try:
+        busy_worker(client)
+    finally:
+        client.close()
+    assert (await api.get("/readyz")).json()["worker"] is True
+    assert (await api.get("/recomendacion/Toy%20Story")).status_code == 202
+
+
+async def test_a_recommendation_that_failed_once_is_computed_again(
+    published_redis_url: str, current_version: str
+) -> None:
+    client = redis.Redis.from_url(published_redis_url)
+    model, hidden = keys.model(current_version), keys.model(current_version) + ":hidden"
+    async with (
+        running_worker(published_redis_url),
+        serve_in_process(settings_for(published_redis_url, recommend_wait_seconds=10)) as api,
+    ):
+        # The model is missing for a moment: the worker's job fails.
+        client.rename(model, hidden)
+        failed = await api.get("/recomendacion/Jumanji")
+        assert failed.status_code == 503, failed.text
+        assert failed.json()["error"] == "recommendation_failed"
+        client.rename(hidden, model)
+        again = await api.get("/recomendacion/Jumanji")
+        assert again.status_code == 200, again.text
+        _check_answer(again.json(), 8844)
+    client.close()

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 
 from etl.pipeline import Build
+from shared import jobs
 from shared.wording import bot as texts
 from tests.bot.conftest import ApiProcess, bot_settings, buttons, database_url, publish_sample, running_bot
 from tests.worker.conftest import WorkerProcess
@@ -29,6 +31,10 @@ def slow_backend(
     publish_sample(url, sample_build)
     api = ApiProcess(url, tmp_path_factory.mktemp("slow-api"), wait=1)
     worker = WorkerProcess(url, tmp_path_factory.mktemp("slow-worker"))
+    # A live worker's heartbeat, of a worker that will not take the job for a while: 202s.
+    heartbeat = redis.Redis.from_url(url)
+    heartbeat.set(jobs.WORKER_HEARTBEAT, b"busy", ex=600)
+    heartbeat.close()
     yield SlowBackend(api, worker)
     api.stop()
     worker.stop()

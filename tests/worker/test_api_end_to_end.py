@@ -89,7 +89,9 @@ def test_identical_requests_share_one_job(
     store = redis.Redis.from_url(published_redis_url)
     version = store.get(keys.CURRENT_VERSION).decode()  # type: ignore[union-attr]
     with _api(published_redis_url, tmp_path, wait=0.3) as api, ThreadPoolExecutor(4) as pool:
-        # No worker yet: four users ask for the same film at once, all get 202 with one job id.
+        # A worker too busy to take it (its heartbeat only): four users ask for the same film at
+        # once, all get 202 with one job id.
+        store.set(jobs.WORKER_HEARTBEAT, b"busy", ex=30)
         answers = list(pool.map(lambda _: api.get("/recomendacion/Toy Story"), range(4)))
         assert [a.status_code for a in answers] == [202] * 4
         assert {a.json()["job_id"] for a in answers} == {jobs.recommend_job_id(version, 862)}
