@@ -15,6 +15,7 @@ from arq.connections import ArqRedis
 from api.answer_memo import AnswerMemo
 from api.observability import Metrics
 from api.services.dataset import DatasetReader
+from api.services.job_events import JobEvents
 from api.services.pipelined_redis import PipelinedRedis
 from api.services.suggestions import CatalogCache
 from api.services.version_watch import VersionWatch
@@ -35,6 +36,7 @@ class Resources:
     dataset: DatasetReader
     catalogs: CatalogCache
     metrics: Metrics
+    job_events: JobEvents
 
 
 @asynccontextmanager
@@ -54,13 +56,16 @@ async def open_resources(
     lookups = PipelinedRedis(url)
     reader = DatasetReader(lookups, on_version=memo.advance if memo is not None else None)
     catalogs = CatalogCache(reader)
+    job_events = JobEvents(client)
+    job_events.start()
     warming = asyncio.create_task(catalogs.warm())
     watch = VersionWatch(url, memo.switch) if memo is not None else None
     if watch is not None:
         watch.start()
     try:
-        yield Resources(settings, client, queue, reader, catalogs, metrics)
+        yield Resources(settings, client, queue, reader, catalogs, metrics, job_events)
     finally:
+        await job_events.stop()
         if watch is not None:
             await watch.stop()
         warming.cancel()

@@ -11,6 +11,11 @@ QUEUE_NAME = "arq:queue"
 # The worker's heartbeat: arq rewrites this key every HEALTH_CHECK_INTERVAL_SECONDS with a TTL one
 # second longer, so it exists exactly while a worker is alive (what `arq --check` reads too).
 WORKER_HEARTBEAT = QUEUE_NAME + ":health-check"
+# Pub/sub instead of fast polling: the API announces a job it enqueued (the worker wakes at once
+# instead of polling every few ms), and the worker announces each job it finished by its id (the
+# waiting request reads the result at once). Polling stays only as a slow safety net.
+JOB_ENQUEUED_CHANNEL = "{cartelera}:job-enqueued"
+JOB_DONE_CHANNEL = "{cartelera}:job-done"
 
 
 class JobState(StrEnum):

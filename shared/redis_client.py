@@ -7,6 +7,9 @@ from typing import Any
 import redis.asyncio as aioredis
 from arq.connections import RedisSettings
 
+# Connections of one client (one process); pub/sub subscriptions hold one each for their lifetime.
+MAX_CONNECTIONS = 64
+
 
 def async_redis(url: str, **kwargs: Any) -> aioredis.Redis:
     """An asyncio client with short timeouts: a dead Redis must fail fast, never hang a request."""
@@ -17,7 +20,12 @@ def async_redis(url: str, **kwargs: Any) -> aioredis.Redis:
         "retry_on_timeout": False,
     }
     options.update(kwargs)
-    client: aioredis.Redis = aioredis.Redis.from_url(url, **options)
+    # Bounded: a burst of requests waits up to `timeout` for a free connection instead of opening
+    # one socket each (which ends in "max number of clients reached" on the server).
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=5, **options
+    )
+    client: aioredis.Redis = aioredis.Redis.from_pool(pool)
     return client
 
 

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from arq.worker import async_check_health, run_worker
+from arq.worker import async_check_health
 from pydantic import RedisDsn
 
 from shared import jobs
@@ -21,6 +21,7 @@ from shared.redis_client import arq_redis_settings
 from shared.settings import WorkerServiceSettings
 from shared.startup import start
 from worker.settings import worker_options
+from worker.waking_worker import WakingWorker
 
 logger = logging.getLogger("worker")
 
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
     try:
         pinned = settings.model_copy(update={"redis_url": RedisDsn(url)})
-        run_worker(worker_options(pinned, url), burst=args.burst)
+        WakingWorker(**worker_options(pinned, url), burst=args.burst).run()
     finally:
         if server is not None:
             server.stop()

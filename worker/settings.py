@@ -17,8 +17,9 @@ from worker.recommend import recommend
 from worker.refresh import refresh_dataset
 from worker.state import shutdown, startup
 
-# arq polls the queue; its default 0.5 s would dominate a recommendation that takes a few ms.
-POLL_DELAY_SECONDS = 0.005
+# A safety net only: the worker is woken by pub/sub when a job is enqueued or one of its jobs ends
+# (worker.waking_worker), so an idle worker barely touches Redis.
+POLL_DELAY_SECONDS = 0.5
 RECOMMEND_TIMEOUT_SECONDS = 60
 # The full ETL takes about a minute here; a dead worker's refresh is retried after this.
 REFRESH_TIMEOUT_SECONDS = 30 * 60

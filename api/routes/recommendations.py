@@ -26,7 +26,11 @@ router = APIRouter(tags=["recomendaciones"])
 )
 async def recomendacion(match: TitleMatchDep, resources: ResourcesDep) -> Response:
     result = await recommend(
-        resources.dataset, resources.queue, match, resources.settings.recommend_wait_seconds
+        resources.dataset,
+        resources.queue,
+        resources.job_events,
+        match,
+        resources.settings.recommend_wait_seconds,
     )
     if isinstance(result, Pending):
         return JsonResponse(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
-from arq.jobs import Job, JobStatus, ResultNotFound
+from arq.jobs import Job, JobStatus
 from pydantic import ValidationError
 
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
+from api.services.job_events import JobEvents
 from api.services.titles import TitleMatch
 from shared import jobs
 from shared.jobs import JobState
@@ -21,8 +24,9 @@ from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
 
-# How often the API checks whether the worker has finished; small because most jobs take ms.
-POLL_SECONDS = 0.005
+# The worker announces each finished job (JobEvents); this slow check is only the safety net for
+# an announcement lost while the subscription reconnects.
+CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,29 @@ class RecommendationFailedError(UnavailableError):
         super().__init__(messages.RECOMMENDATION_FAILED, headers={"Retry-After": "30"})
 
 
+async def _result(job: Job, done: asyncio.Event, wait_seconds: float) -> Any:
+    """The job's result as soon as the worker announces it (TimeoutError after `wait_seconds`)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_seconds
+    while True:
+        info = await job.result_info()
+        if info is not None:
+            if info.success:
+                return info.result
+            logger.warning("recommendation job %s failed: %s", job.job_id, type(info.result).__name__)
+            raise RecommendationFailedError() from (
+                info.result if isinstance(info.result, BaseException) else None
+            )
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise TimeoutError
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), min(remaining, CHECK_SECONDS))
+        done.clear()
+
+
 async def recommend(
-    reader: DatasetReader, queue: ArqRedis, match: TitleMatch, wait_seconds: float
+    reader: DatasetReader, queue: ArqRedis, events: JobEvents, match: TitleMatch, wait_seconds: float
 ) -> RecommendationResult | Pending:
     """The worker's answer for the matched movie, or Pending with the job to poll.
 
@@ -79,23 +104,23 @@ async def recommend(
     if hit is not None:
         return hit
     job_id = jobs.recommend_job_id(version, movie_id)
-    # Someone asked already: share that computation instead of starting another.
-    job = await _enqueue(queue, job_id, version, movie_id)
     try:
-        result = await job.result(timeout=wait_seconds, poll_delay=POLL_SECONDS)
+        with events.expect(job_id) as done:
+            # Someone asked already: share that computation instead of starting another.
+            job = await _enqueue(queue, job_id, version, movie_id)
+            await queue.publish(jobs.JOB_ENQUEUED_CHANNEL, job_id)
+            result = await _result(job, done, wait_seconds)
     except TimeoutError:
+        # A job that ran without keeping its result (or whose result expired): the cache answers.
+        hit = await reader.recommendation(version, movie_id)
+        if hit is not None:
+            return hit
         status = await job.status()
         if not await worker_alive(queue):
             # Nobody will compute it: say so instead of a 202 the client would retry for ever.
             raise NoWorkerError() from None
         return Pending(job_id, JobState.IN_PROGRESS if status == JobStatus.in_progress else JobState.QUEUED)
-    except ResultNotFound:
-        # The job ran without keeping its result (or it expired): its cache entry is the answer.
-        hit = await reader.recommendation(version, movie_id)
-        if hit is not None:
-            return hit
-        return Pending(job_id, JobState.QUEUED)
-    except asyncio.CancelledError:
+    except (asyncio.CancelledError, RecommendationFailedError):
         raise
     except Exception as exc:
         logger.warning("recommendation job %s failed: %s", job_id, exc.__class__.__name__)

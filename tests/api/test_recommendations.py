@@ -118,12 +118,11 @@ async def test_a_busy_worker_202_with_one_deduplicated_job(
 async def running_worker(url: str) -> AsyncIterator[None]:
     """The real worker (worker.settings) in this event loop, like `python -m worker` runs it."""
     settings_module = pytest.importorskip("worker.settings")
-    from arq.worker import Worker
-
     from shared.settings import WorkerServiceSettings
+    from worker.waking_worker import WakingWorker
 
     settings = WorkerServiceSettings(redis_url=url, refresh_cron_hour=None)
-    worker = Worker(**settings_module.worker_options(settings, url))
+    worker = WakingWorker(**settings_module.worker_options(settings, url))
     task = asyncio.create_task(worker.async_run())
     try:
         yield

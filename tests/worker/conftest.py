@@ -20,7 +20,8 @@ from arq.worker import Worker
 from shared import jobs
 from shared.redis_client import arq_redis_settings
 from shared.settings import SAMPLE_DATA, WorkerServiceSettings
-from worker.settings import worker_options
+from worker.settings import POLL_DELAY_SECONDS, worker_options
+from worker.waking_worker import WakingWorker
 
 WorkerFactory = Callable[..., Worker]
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -54,12 +55,12 @@ def make_worker(arq_pool: ArqRedis) -> WorkerFactory:
         options = worker_options(settings)
         options.update(
             burst=burst,
-            poll_delay=0 if burst else 0.005,
+            poll_delay=0 if burst else POLL_DELAY_SECONDS,
             redis_pool=arq_pool,
             handle_signals=False,
         )
         options.update(overrides)
-        return Worker(**options)
+        return WakingWorker(**options)
 
     return build
 
