@@ -19,6 +19,7 @@ from api.services.job_events import JobEvents
 from api.services.pipelined_redis import PipelinedRedis
 from api.services.suggestions import CatalogCache
 from api.services.version_watch import VersionWatch
+from shared.job_codec import ARQ_CODEC
 from shared.jobs import QUEUE_NAME
 from shared.redis_client import async_redis
 from shared.settings import ApiSettings
@@ -52,7 +53,7 @@ async def open_resources(
     url = settings.redis_address()
     client = async_redis(url)
     # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
-    queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME)
+    queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME, **ARQ_CODEC)
     lookups = PipelinedRedis(url)
     reader = DatasetReader(lookups, on_version=memo.advance if memo is not None else None)
     catalogs = CatalogCache(reader)

@@ -25,7 +25,7 @@ class UnknownVersionError(LookupError):
         self.version = version
 
     def __reduce__(self) -> tuple[type[LookupError], tuple[str]]:
-        # Results cross to the API pickled: arrive as a plain LookupError, importable anywhere.
+        # Read back anywhere as a plain LookupError (results travel as JSON text, see shared.job_codec).
         return (LookupError, (str(self),))
 
 

@@ -36,7 +36,7 @@ class UnknownMovieError(LookupError):
         self.movie_id = movie_id
 
     def __reduce__(self) -> tuple[type[LookupError], tuple[str]]:
-        # Results cross to the API pickled: arrive as a plain LookupError, importable anywhere.
+        # Read back anywhere as a plain LookupError (results travel as JSON text, see shared.job_codec).
         return (LookupError, (str(self),))
 
 

@@ -10,6 +10,7 @@ from arq.cron import cron
 from arq.worker import func
 
 from shared import jobs
+from shared.job_codec import ARQ_CODEC
 from shared.logging_setup import configure_logging
 from shared.redis_client import arq_redis_settings
 from shared.settings import SettingsError, WorkerServiceSettings, load
@@ -70,6 +71,7 @@ def worker_options(settings: WorkerServiceSettings, redis_url: str | None = None
         "keep_result": KEEP_RESULT_SECONDS,
         "health_check_interval": HEALTH_CHECK_INTERVAL_SECONDS,
         "ctx": {"settings": settings},
+        **ARQ_CODEC,
     }
     if url:
         options["redis_settings"] = arq_redis_settings(url)

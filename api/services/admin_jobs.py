@@ -79,7 +79,7 @@ async def _outcome(job: Job, reported: JobState | None) -> tuple[JobState, Any]:
     try:
         info = await job.result_info()
     except Exception:
-        # A result arq cannot unpickle here (an exception class of the worker's): trust the worker's record.
+        # A result that is not readable here (not JSON: an older release's pickle): trust the worker's record.
         logger.info("result of job %s is not readable here", job.job_id)
         return reported or JobState.FAILED, None
     if info is None:

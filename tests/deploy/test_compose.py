@@ -202,3 +202,14 @@ def test_each_service_gets_only_the_variables_its_settings_read(services: dict[s
         assert {"LOG_LEVEL", "LOG_FORMAT"} <= given, name
     assert "MOVIES_DATA" not in services["api"]["environment"]  # the data is not mounted there
     assert "volumes" not in services["api"]
+
+
+def test_redis_is_bounded_and_snapshots_without_forking_every_minute(services: dict[str, Any]) -> None:
+    command = services["redis"]["command"]
+    options = dict(zip(command[1::2], command[2::2], strict=True))
+    assert options["--maxmemory"].startswith("${REDIS_MAXMEMORY")
+    assert options["--maxmemory-policy"] == "noeviction"
+    assert options["--stop-writes-on-bgsave-error"] == "no"
+    # Each "seconds changes" pair: no snapshot rule fires more often than every 5 minutes.
+    rules = options["--save"].split()
+    assert all(int(seconds) >= 300 for seconds in rules[::2])

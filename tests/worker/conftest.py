@@ -18,6 +18,7 @@ from arq import ArqRedis, create_pool
 from arq.worker import Worker
 
 from shared import jobs
+from shared.job_codec import ARQ_CODEC
 from shared.redis_client import arq_redis_settings
 from shared.settings import SAMPLE_DATA, WorkerServiceSettings
 from worker.settings import POLL_DELAY_SECONDS, worker_options
@@ -42,7 +43,9 @@ def worker_settings(published_redis_url: str, tmp_path: Path) -> WorkerServiceSe
 @pytest.fixture
 async def arq_pool(published_redis_url: str) -> AsyncIterator[ArqRedis]:
     """What the API holds: an arq pool on the same Redis."""
-    pool = await create_pool(arq_redis_settings(published_redis_url), default_queue_name=jobs.QUEUE_NAME)
+    pool = await create_pool(
+        arq_redis_settings(published_redis_url), default_queue_name=jobs.QUEUE_NAME, **ARQ_CODEC
+    )
     yield pool
     await pool.aclose()
 

@@ -15,6 +15,7 @@ import redis
 from arq import create_pool
 
 from shared import jobs, keys
+from shared.job_codec import ARQ_CODEC
 from shared.redis_client import arq_redis_settings
 from shared.settings import WorkerServiceSettings
 from worker.settings import worker_options
@@ -111,7 +112,9 @@ def test_arq_command_runs_the_worker_and_check_reports_health(
     version = client.get(keys.CURRENT_VERSION).decode()  # type: ignore[union-attr]
 
     async def ask() -> dict[str, object]:
-        pool = await create_pool(arq_redis_settings(published_redis_url), default_queue_name=jobs.QUEUE_NAME)
+        pool = await create_pool(
+            arq_redis_settings(published_redis_url), default_queue_name=jobs.QUEUE_NAME, **ARQ_CODEC
+        )
         try:
             job = await pool.enqueue_job(
                 jobs.RECOMMEND, version, 862, _job_id=jobs.recommend_job_id(version, 862)

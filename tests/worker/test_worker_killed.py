@@ -14,6 +14,7 @@ import redis
 from arq import create_pool
 
 from shared import jobs, keys
+from shared.job_codec import ARQ_CODEC
 from shared.redis_client import arq_redis_settings
 from tests.worker.conftest import WorkerProcess
 
@@ -63,7 +64,7 @@ def test_killed_worker_takes_its_etl_child_along(
 
 
 async def _enqueue(url: str, function: str, *args: object, wait: bool = False, **kwargs: object) -> Any:
-    pool = await create_pool(arq_redis_settings(url), default_queue_name=jobs.QUEUE_NAME)
+    pool = await create_pool(arq_redis_settings(url), default_queue_name=jobs.QUEUE_NAME, **ARQ_CODEC)
     try:
         job = await pool.enqueue_job(function, *args, **kwargs)
         assert job is not None
