@@ -177,7 +177,13 @@ class DirectorAnswer(BaseModel):
 
 
 class SimilarFilm(MovieRef):
-    similitud: float = Field(description="Similitud coseno (0-1).")
+    similitud: float = Field(description="Similitud coseno (0-1) de las dos películas.")
+    puntuacion: float | None = Field(
+        default=None, description="Puntuación que ordena las 5: similitud por la previa de calidad."
+    )
+    motivos: list[str] = Field(
+        default=[], description="Hasta 3 motivos: «Misma saga: Toy Story Collection», «Géneros: Animación, Familia»."
+    )
 
 
 class RecommendationAnswer(BaseModel):

@@ -63,7 +63,11 @@ class SimilarMovie(_Record):
     id: int
     titulo: str
     anio: int
+    # The cosine of the two films; `puntuacion` is the score that ordered the five (None in
+    # answers cached by versions published before it).
     similitud: float
+    puntuacion: float | None = None
+    motivos: list[str] = []
 
 
 class RecommendationResult(_Record):
