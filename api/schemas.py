@@ -182,7 +182,8 @@ class SimilarFilm(MovieRef):
         default=None, description="Puntuación que ordena las 5: similitud por la previa de calidad."
     )
     motivos: list[str] = Field(
-        default=[], description="Hasta 3 motivos: «Misma saga: Toy Story Collection», «Géneros: Animación, Familia»."
+        default=[],
+        description="Hasta 3 motivos, p. ej. «Misma saga: Toy Story Collection».",
     )
 
 

@@ -35,7 +35,7 @@ def _picks_and_reasons(model: RecommenderModel, movie_id: int) -> list[tuple[Pic
     return [(pick, reasons(model.reasons(movie_id, pick.movie_id))) for pick in picks]
 
 
-def _listed_title(film: SimilarMovie, seed: Movie) -> str:
+def listed_title(film: SimilarMovie, seed: Movie) -> str:
     """A remake (or the original) of the seed is listed with its year: `Hamlet (1948)`."""
     if title_key(film.titulo) == title_key(seed.titulo):
         return f"{film.titulo} ({film.anio})"
@@ -92,7 +92,7 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
         id=seed.id,
         titulo=seed.titulo,
         anio=seed.anio,
-        recomendaciones=[_listed_title(s, seed) for s in detail],
+        recomendaciones=[listed_title(s, seed) for s in detail],
         detalle=detail,
     )
     cache = state.client.register_script(_CACHE_ANSWER)

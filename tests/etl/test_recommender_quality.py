@@ -1,4 +1,4 @@
-"""The recommender's quality on the held-out seeds of the hybrid data (real rows, real ratings), as in `make eval`."""
+"""The recommender's quality on the held-out seeds of the hybrid data, as `make eval` measures it."""
 
 from __future__ import annotations
 
