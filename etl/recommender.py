@@ -37,7 +37,7 @@ _TEXT_TOKEN = r"(?u)\b[^\W\d_][\w']+\b"
 class FeatureWeights:
     """Weight of each feature block; a block with weight 0 is left out."""
 
-    text: float = 0.15
+    text: float = 0.21
     genres: float = 0.42
     collection: float = 0.56
     directors: float = 0.3
@@ -66,7 +66,7 @@ class QualityPrior:
 # Fitted on the tuning half (`python -m benchmarks.recommender_quality --tune`).
 DEFAULT_WEIGHTS = FeatureWeights()
 DEFAULT_PRIOR = QualityPrior()
-DEFAULT_PARAMS = RankingParams(prior_weight=1.0, candidates=100, per_collection=3)
+DEFAULT_PARAMS = RankingParams(prior_weight=1.0, candidates=200, per_collection=3)
 
 Tokens = list[list[str]]
 Labels = dict[str, str]

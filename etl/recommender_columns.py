@@ -46,11 +46,17 @@ class Columns:
         start, end = matrix.indptr[other], matrix.indptr[other + 1]
         second, weights = matrix.indices[start:end], matrix.data[start:end]
         common = np.isin(second, first)
+        columns, weights = second[common], weights[common]
+        # Only reason blocks are looked at: shared words and decades are many and name nothing.
+        which = np.searchsorted(self._starts, columns, side="right") - 1
         found: dict[str, list[tuple[float, str]]] = {}
-        for column, weight in zip(second[common].tolist(), weights[common].tolist(), strict=True):
-            block = self.blocks[int(np.searchsorted(self._starts, column, side="right")) - 1]
-            if block.labels and block.start <= column < block.end:
-                found.setdefault(block.name, []).append((-weight, block.labels[column - block.start]))
+        for index, block in enumerate(self.blocks):
+            if not block.labels:
+                continue
+            mine = which == index
+            for column, weight in zip(columns[mine].tolist(), weights[mine].tolist(), strict=True):
+                if block.start <= column < block.end:
+                    found.setdefault(block.name, []).append((-weight, block.labels[column - block.start]))
         return {name: [label for _, label in sorted(found[name])] for name in REASON_BLOCKS if name in found}
 
     def to_json(self) -> bytes:
