@@ -22,10 +22,20 @@ from scipy import sparse
 
 from etl.recommender_columns import REASON_BLOCKS, Block, Columns
 from etl.recommender_model import RankingParams, RecommenderModel
+from etl.recommender_prior import DEFAULT_PRIOR, QualityPrior, quality_prior
 from etl.tfidf import ENGLISH_STOP_WORDS, l2_normalize, text_matrix, token_matrix_and_terms
 from shared.text import fold, title_key
 
-__all__ = ["FeatureWeights", "RankingParams", "RecommenderModel", "duplicate_groups", "fit"]
+__all__ = [
+    "DEFAULT_PRIOR",
+    "FeatureWeights",
+    "QualityPrior",
+    "RankingParams",
+    "RecommenderModel",
+    "duplicate_groups",
+    "fit",
+    "quality_prior",
+]
 
 # Billing positions that count as "leading cast": the hybrid data's real rows hold the real top 3.
 LEADING_CAST = 3
@@ -52,20 +62,8 @@ class FeatureWeights:
         return {name: float(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
-@dataclass(frozen=True)
-class QualityPrior:
-    """prior = (log(1 + votes) / log(1 + most votes)) ** votes_exponent * (shrunk average / 10) **
-    average_exponent, where the average is pulled towards the catalogue's by `shrink_votes`
-    pseudo-votes (a 9.0 from 3 votes is not a 9.0 from 3,000)."""
-
-    votes_exponent: float = 1.0
-    average_exponent: float = 2.0
-    shrink_votes: float = 50.0
-
-
 # Fitted on the tuning half (`python -m benchmarks.recommender_quality --tune`).
 DEFAULT_WEIGHTS = FeatureWeights()
-DEFAULT_PRIOR = QualityPrior()
 DEFAULT_PARAMS = RankingParams(prior_weight=1.0, candidates=200, per_collection=3)
 
 Tokens = list[list[str]]
@@ -267,24 +265,6 @@ def collection_codes(movies: pd.DataFrame) -> npt.NDArray[np.int64]:
         return np.full(len(movies), -1, dtype=np.int64)
     values = pd.to_numeric(movies["collection_id"], errors="coerce").fillna(-1)
     return np.asarray(values.to_numpy(), dtype=np.int64)
-
-
-def quality_prior(movies: pd.DataFrame, prior: QualityPrior = DEFAULT_PRIOR) -> npt.NDArray[np.float32]:
-    """Per row, in [0, 1]: how known (log of the vote count) and how well rated (shrunk average)."""
-    votes = pd.to_numeric(movies["vote_count"], errors="coerce").fillna(0).clip(lower=0).to_numpy(float)
-    average = (
-        pd.to_numeric(movies["vote_average"], errors="coerce").fillna(0).clip(0, 10).to_numpy(float)
-        if "vote_average" in movies
-        else np.full(len(votes), 5.0)
-    )
-    logged = np.log1p(votes)
-    top = float(logged.max()) if len(logged) else 0.0
-    known = logged / top if top > 0 else np.zeros_like(logged)
-    total = float(votes.sum())
-    mean = float((votes * average).sum() / total) if total > 0 else 5.0
-    shrunk = (votes * average + prior.shrink_votes * mean) / (votes + prior.shrink_votes)
-    values = known**prior.votes_exponent * (shrunk / 10.0) ** prior.average_exponent
-    return np.asarray(values, dtype=np.float32)
 
 
 def fit(

@@ -216,22 +216,19 @@ class RecommenderModel:
                 if titles is not None:
                     used_titles.add(int(titles[i]))
         if collections is not None and collections[row] >= 0:
-            own = int(collections[row])
-            if chosen and not any(int(collections[i]) == own for i in chosen):
-                sibling = next(
-                    (
-                        i
-                        for i in ordered
-                        if int(collections[i]) == own
-                        and (titles is None or int(titles[i]) not in {int(titles[j]) for j in chosen[:-1]})
-                    ),
-                    None,
-                )
-                if sibling is not None and len(chosen) >= k:
-                    chosen[-1] = sibling
-                elif sibling is not None:
-                    chosen.append(sibling)
+            self._keep_a_sibling(int(collections[row]), ordered, chosen, k)
         return chosen
+
+    def _keep_a_sibling(self, collection: int, ordered: list[int], chosen: list[int], k: int) -> None:
+        """When none of `chosen` shares the seed's collection, its best sibling takes the last place."""
+        if any(int(self.collections[i]) == collection for i in chosen):
+            return
+        kept = chosen[: k - 1] if len(chosen) >= k else chosen
+        taken = {int(self.titles[i]) for i in kept} if len(self.titles) else set()
+        for i in ordered:
+            if int(self.collections[i]) == collection and (not taken or int(self.titles[i]) not in taken):
+                chosen[:] = [*kept, i]
+                return
 
     def reasons(self, movie_id: int, other_id: int) -> dict[str, list[str]]:
         """What the two films share, per reason block (see `etl.recommender_columns`)."""
