@@ -9,10 +9,10 @@ from typing import Any
 
 from etl.recommender_model import Pick, RecommenderModel
 from shared import keys
+from shared.reasons import reasons
 from shared.schemas import Movie, RecommendationResult, SimilarMovie
 from shared.text import title_key
 from shared.wording import jobs as wording
-from shared.wording.reasons import reasons
 from worker.state import state_of
 
 logger = logging.getLogger(__name__)

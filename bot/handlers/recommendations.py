@@ -15,9 +15,9 @@ from bot.context import Context
 from bot.gateway import GatewayError, Pending
 from bot.handlers.common import Subject, chat_id, command, failure
 from bot.handlers.titles import offer_others
+from shared.reasons import reasons_line
 from shared.wording import answers as sentences
 from shared.wording import bot as texts
-from shared.wording.reasons import reasons_line
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from shared.spanish_names import GENRES_ES, LANGUAGES_ES
 from shared.text import MONTHS, WEEKDAYS
-from shared.wording.names import GENRES_ES, LANGUAGES_ES
 
 COUNTRIES_ES: dict[str, str] = {
     "Argentina": "Argentina",

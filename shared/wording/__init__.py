@@ -5,8 +5,6 @@
 - `errors`: the API's error sentences (`detail` of every 4xx/5xx).
 - `jobs`: what each job state means, refresh progress, and the worker's failures.
 - `bot`: the bot's own words: menu, help, buttons, cards, refusals, rate limit.
-- `reasons`: the motivos of a recommendation (`Misma saga: ...`), for the API and the bot.
-- `names`: TMDB's genres and languages as a Spanish reader calls them.
 
 Machine codes (error codes, job states, field names) stay English and live elsewhere in `shared/`.
 """

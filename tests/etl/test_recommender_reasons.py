@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from etl.pipeline import Build
-from shared.wording.names import genre, language
-from shared.wording.reasons import reasons
+from shared.reasons import reasons
+from shared.spanish_names import genre, language
 from tests.conftest import SAMPLE_DATA
 
 csv.field_size_limit(1 << 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from shared.wording.names import genre, language
+from shared.spanish_names import genre, language
 
 MAX_REASONS = 3
 # More names than this make a reason too long to read at a glance.
