@@ -12,7 +12,7 @@ SUITES = ("benchmarks.etl_bench", "benchmarks.api_load", "benchmarks.worker_benc
 
 
 def main() -> int:
-    configure_logging("WARNING")
+    configure_logging("benchmarks", "WARNING")
     failures = 0
     for name in sys.argv[1:] or SUITES:
         module = importlib.import_module(name)

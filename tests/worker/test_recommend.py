@@ -10,7 +10,7 @@ from arq.jobs import Job, JobStatus
 from etl.pipeline import Build
 from shared import jobs, keys
 from shared.schemas import Movie, RecommendationResult, SimilarMovie
-from shared.settings import Settings
+from shared.settings import WorkerServiceSettings
 from tests.worker.conftest import WorkerFactory
 from worker.recommend import listed_title
 from worker.state import STATE_KEY, WorkerState
@@ -26,7 +26,10 @@ async def _current(pool: ArqRedis) -> str:
 
 
 async def test_enqueue_compute_cache_and_answer(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, sample_build: Build
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    sample_build: Build,
 ) -> None:
     version = await _current(arq_pool)
     job = await arq_pool.enqueue_job(
@@ -63,7 +66,7 @@ async def test_enqueue_compute_cache_and_answer(
 
 
 async def test_identical_requests_share_one_computation(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     version = await _current(arq_pool)
     job_id = jobs.recommend_job_id(version, TOY_STORY)
@@ -81,7 +84,10 @@ async def test_identical_requests_share_one_computation(
 
 
 async def test_model_loaded_once_per_version(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, sample_build: Build
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    sample_build: Build,
 ) -> None:
     version = await _current(arq_pool)
     movie_ids = sample_build.movies["id"].head(6).tolist()
@@ -105,7 +111,7 @@ async def test_model_loaded_once_per_version(
 
 
 async def test_unknown_movie_and_version_fail_with_a_clear_message(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     version = await _current(arq_pool)
     missing_movie = await arq_pool.enqueue_job(jobs.RECOMMEND, version, 999_999_999)
@@ -136,7 +142,7 @@ async def test_movie_json_in_redis_is_the_source_of_titles(published_redis_url: 
 
 
 async def _recommend_once(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, settings: Settings, movie: int
+    arq_pool: ArqRedis, make_worker: WorkerFactory, settings: WorkerServiceSettings, movie: int
 ) -> RecommendationResult:
     version = await _current(arq_pool)
     job = await arq_pool.enqueue_job(
@@ -150,7 +156,10 @@ async def _recommend_once(
 
 
 async def test_each_pick_says_why_and_keeps_cosine_and_score_apart(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, sample_build: Build
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    sample_build: Build,
 ) -> None:
     answer = await _recommend_once(arq_pool, make_worker, worker_settings, GODFATHER)
     sequel = next(s for s in answer.detalle if s.id == GODFATHER_II)
@@ -173,7 +182,7 @@ async def test_each_pick_says_why_and_keeps_cosine_and_score_apart(
 
 
 async def test_a_version_published_by_the_previous_code_still_answers(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     """Its model hash has no titles, collections or columns: five films, no motivos, no crash."""
     version = await _current(arq_pool)
