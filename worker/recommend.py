@@ -10,7 +10,7 @@ from typing import Any
 from etl.recommender_model import Pick, RecommenderModel
 from shared import keys
 from shared.reasons import reasons
-from shared.schemas import Movie, RecommendationResult, SimilarMovie
+from shared.schemas import Movie, RecommendationResult, SimilarMovie, record_adapter
 from shared.text import title_key
 from shared.wording import jobs as wording
 from worker.state import state_of
@@ -38,7 +38,7 @@ def _picks_and_reasons(model: RecommenderModel, movie_id: int) -> list[tuple[Pic
 
 def listed_title(film: SimilarMovie, seed: Movie) -> str:
     """A remake (or the original) of the seed is listed with its year: `Hamlet (1948)`."""
-    if title_key(film.titulo) == title_key(seed.titulo):
+    if title_key(film.titulo) == title_key(seed["titulo"]):
         return f"{film.titulo} ({film.anio})"
     return film.titulo
 
@@ -73,16 +73,17 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
     raw = await state.client.hmget(keys.movies(version), [str(m) for m in wanted])  # type: ignore[misc]
     if raw[0] is None:
         raise UnknownMovieError(version, movie_id)
-    seed = Movie.model_validate_json(raw[0])
+    movies = record_adapter(Movie)
+    seed = movies.validate_json(raw[0])
     detail: list[SimilarMovie] = []
     for (pick, motivos), payload in zip(picks, raw[1:], strict=True):
         if payload is not None:
-            movie = Movie.model_validate_json(payload)
+            movie = movies.validate_json(payload)
             detail.append(
                 SimilarMovie(
-                    id=movie.id,
-                    titulo=movie.titulo,
-                    anio=movie.anio,
+                    id=movie["id"],
+                    titulo=movie["titulo"],
+                    anio=movie["anio"],
                     similitud=pick.similitud,
                     puntuacion=pick.puntuacion,
                     motivos=motivos,
@@ -90,9 +91,9 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
             )
     result = RecommendationResult(
         version=version,
-        id=seed.id,
-        titulo=seed.titulo,
-        anio=seed.anio,
+        id=seed["id"],
+        titulo=seed["titulo"],
+        anio=seed["anio"],
         recomendaciones=[listed_title(s, seed) for s in detail],
         detalle=detail,
     )
