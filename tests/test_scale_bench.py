@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 
 from benchmarks.scale import ID_STEP, shift_date
-from etl.pipeline import build_dataset
+from etl.pipeline import Build, build_dataset
+from etl.publish import publish
 from shared.settings import REPO_ROOT, SAMPLE_DATA
 from shared.text import name_key, title_key
 from tests import independent
+from tests.api.conftest import serve_in_process, settings_for
 from tests.etl.raw_rows import SHIFTED_RECORD, director, movie, person, write_credits, write_movies
 
 COLLECTION = "{'id': 10194, 'name': 'Toy Story Collection', 'poster_path': None, 'backdrop_path': None}"
@@ -28,6 +31,15 @@ def _scale(source: Path, out: Path, factor: int) -> subprocess.CompletedProcess[
 
 def _text(path: Path) -> bytes:
     return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def scaled_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Build]:
+    """The repo's sample twice over, through the whole ETL."""
+    out = tmp_path_factory.mktemp("x2")
+    result = _scale(SAMPLE_DATA, out, 2)
+    assert result.returncode == 0, result.stderr
+    return out, build_dataset(out, tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture
@@ -111,11 +123,8 @@ def test_each_copy_is_the_catalogue_shifted_in_ids_and_years(defects: Path, tmp_
     assert int(collections[863 + ID_STEP]) == 10194 + ID_STEP
 
 
-def test_the_etl_on_a_scaled_sample_agrees_with_plain_pandas(tmp_path: Path) -> None:
-    out = tmp_path / "x2"
-    result = _scale(SAMPLE_DATA, out, 2)
-    assert result.returncode == 0, result.stderr
-    build = build_dataset(out, tmp_path / "data")
+def test_the_etl_on_a_scaled_sample_agrees_with_plain_pandas(scaled_sample: tuple[Path, Build]) -> None:
+    out, build = scaled_sample
     expected = independent.movies(out)
     assert len(build.movies) == len(expected) == 2 * len(independent.movies())
     assert build.artefacts.months == expected["date"].dt.month.value_counts().to_dict()
@@ -144,3 +153,30 @@ def test_a_bad_source_is_explained_in_spanish(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no se pudo generar" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_homonyms_of_a_scaled_catalogue_answer_exactly(
+    redis_url: str, scaled_sample: tuple[Path, Build]
+) -> None:
+    """Every title and name twice: the first copy answers, the other is listed, a year picks."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        publish(client, scaled_sample[1])
+    finally:
+        client.close()
+    async with serve_in_process(settings_for(redis_url)) as api:
+        toy = (await api.get("/score_titulo/toy story")).json()
+        assert (toy["id"], toy["anio"]) == (862, 1995)
+        assert [(m["id"], m["anio"]) for m in toy["otras_coincidencias"]] == [(862 + ID_STEP, 1996)]
+        picked = (await api.get("/votos_titulo/Toy Story", params={"anio": 1996})).json()
+        assert picked["id"] == 862 + ID_STEP
+
+        hanks = (await api.get("/get_actor/Tom Hanks")).json()
+        films = len(independent.actor_films(31))
+        assert (hanks["id"], hanks["cantidad_filmaciones"]) == (31, films)
+        assert [(p["id"], p["cantidad_filmaciones"]) for p in hanks["otras_coincidencias"]] == [
+            (31 + ID_STEP, films)
+        ]
+        lasseter = (await api.get("/get_director/John Lasseter")).json()
+        assert [f["id"] for f in lasseter["peliculas"]] == [862]
+        assert [p["id"] for p in lasseter["otras_coincidencias"]] == [7879 + ID_STEP]
