@@ -153,6 +153,15 @@ def main() -> int:
         "bytes/película",
     ]
     sys.stdout.write(table(header, rows) + "\n")
+    for label, runs in (("1x", ours), (f"{factor}x", scaled)):
+        if runs:
+            # Each step's time and the peak so far, from the ETL's own log: where the memory goes.
+            steps = [
+                line.split(" etl ", 1)[-1]
+                for line in runs[0].child.stderr.splitlines()
+                if " s, memoria" in line
+            ]
+            sys.stdout.write(f"pasos del ETL, {label}:\n  " + "\n  ".join(steps) + "\n")
     _verdicts(ours, naive, scaled, factor)
     return 0
 

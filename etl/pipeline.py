@@ -14,6 +14,7 @@ import redis
 from etl import layout, recommender
 from etl.artefacts import QueryArtefacts, build_artefacts
 from etl.extract import read_credits, read_movies
+from etl.memory import release_freed_memory
 from etl.progress import Progress, ProgressCallback
 from etl.publish import Fields, dumps, publish
 from etl.quality import QualityReport
@@ -90,14 +91,17 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     progress.start(STEPS[1])
     movies = clean_movies(raw_movies, report)
     del raw_movies
+    release_freed_memory()
     progress.finish()
     progress.start(STEPS[2])
     cast, directors = clean_credits(read_credits(raw), movies["id"], report)
+    release_freed_memory()
     progress.finish()
     # The model first: fitting it needs a transient ~1.5 GB at ten times the catalogue, and
     # the answers' records (1.2 GB there) are better built after that memory is returned.
     progress.start(STEPS[3])
     model = recommender.fit(movies, cast, directors)
+    release_freed_memory()
     progress.finish()
     progress.start(STEPS[4])
     artefacts = build_artefacts(movies, cast, directors)
