@@ -24,13 +24,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import texts
 from bot.context import BotData, Context
 from bot.gateway import Gateway
 from bot.handlers import admin, basic, calendar, choices, limits, people, recommendations, titles
 from bot.handlers.errors import on_error
 from bot.redaction import hide_token
 from shared.settings import Settings
+from shared.wording import bot as texts
 
 logger = logging.getLogger(__name__)
 

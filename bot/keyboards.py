@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot import texts
+from shared.wording import bot as texts
 
 MAX_DATA_BYTES = 64
 

@@ -24,18 +24,12 @@ from shared import keys
 from shared.embedded_redis import resolve_redis_url
 from shared.settings import Settings
 from shared.source import content_digest, locate
+from shared.wording.jobs import ETL_STEPS
 
 logger = logging.getLogger(__name__)
 
-STEPS = [
-    "leyendo películas",
-    "limpiando películas",
-    "leyendo y limpiando créditos",
-    "ajustando el recomendador",
-    "preparando respuestas",
-    "guardando tablas",
-    "publicando en Redis",
-]
+# Named in Spanish: the worker relays them to admins as a refresh's progress.
+STEPS = list(ETL_STEPS)
 
 
 @dataclass(frozen=True)

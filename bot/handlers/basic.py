@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import Context
 from bot.handlers.common import send
+from shared.wording import bot as texts
 
 
 async def start(update: Update, context: Context) -> None:

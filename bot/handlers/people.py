@@ -7,10 +7,11 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot import keyboards, texts
+from bot import keyboards
 from bot.context import Context
 from bot.handlers.common import Subject, ask, command, send
-from shared import sentences
+from shared.wording import answers as sentences
+from shared.wording import bot as texts
 
 MAX_MESSAGE = 4096
 FILMS_PER_PAGE = 10
