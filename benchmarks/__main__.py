@@ -35,7 +35,7 @@ def _run(name: str, label: str, argv: list[str]) -> bool:
 
 
 def main() -> int:
-    configure_logging("WARNING")
+    configure_logging("benchmarks", "WARNING")
     factor = scale_factor()
     source = movies_data()
     failures = 0
