@@ -128,7 +128,7 @@ def test_the_etl_on_a_scaled_sample_agrees_with_plain_pandas(scaled_sample: tupl
     expected = independent.movies(out)
     assert len(build.movies) == len(expected) == 2 * len(independent.movies())
     assert build.artefacts.months == expected["date"].dt.month.value_counts().to_dict()
-    assert build.artefacts.weekdays == expected["date"].dt.dayofweek.value_counts().to_dict()
+    assert build.artefacts.weekdays == expected["date"].dt.day_of_week.value_counts().to_dict()
     # Every title twice at least: the most voted answers (ties: more popular, then the lower id).
     ranked = expected.assign(key=expected["title"].map(title_key)).sort_values(
         ["vote_count", "popularity", "id"], ascending=[False, False, True]
