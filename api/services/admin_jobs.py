@@ -47,7 +47,7 @@ async def enqueue_refresh(queue: ArqRedis, *, force: bool) -> tuple[str, str]:
 
 async def job_state(queue: ArqRedis, client: aioredis.Redis, job_id: str) -> dict[str, Any]:
     """`job_id`, `estado`, `progreso` (0-100), `detalle`: arq's view plus the worker's progress record."""
-    job = Job(job_id, queue)
+    job = Job(job_id, queue, _deserializer=queue.job_deserializer)
     status = await job.status()
     progress = await read_progress(client, job_id)
     reported = progress.estado if progress is not None else None

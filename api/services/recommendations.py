@@ -55,7 +55,7 @@ async def _enqueue(queue: ArqRedis, job_id: str, version: str, movie_id: int) ->
     job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
     if job is not None:
         return job
-    existing = Job(job_id, queue)
+    existing = Job(job_id, queue, _deserializer=queue.job_deserializer)
     info = await existing.result_info()
     if info is None or info.success:
         return existing

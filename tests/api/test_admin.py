@@ -10,6 +10,7 @@ import redis
 from arq.jobs import Job, JobStatus
 
 from shared import jobs, keys
+from shared.job_codec import deserialize
 from shared.redis_client import async_redis
 from shared.settings import ApiSettings
 from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
@@ -72,11 +73,11 @@ async def test_refresh_is_enqueued_once_per_published_version(
     try:
         queued = [member.decode() for member in await client.zrange(jobs.QUEUE_NAME, 0, -1)]
         assert sorted(queued) == sorted([expected_id, forced["job_id"]])
-        info = await Job(forced["job_id"], client).info()
+        info = await Job(forced["job_id"], client, _deserializer=deserialize).info()
         assert info is not None
         assert info.function == jobs.REFRESH_DATASET
         assert info.kwargs == {"force": True}
-        assert (await Job(expected_id, client).info()).kwargs == {"force": False}  # type: ignore[union-attr]
+        assert (await Job(expected_id, client, _deserializer=deserialize).info()).kwargs == {"force": False}  # type: ignore[union-attr]
     finally:
         await client.aclose()
 
@@ -125,7 +126,7 @@ async def test_recommend_job_status_is_visible_to_admins(
     job_id = accepted.json()["job_id"]
     client = async_redis(published_redis_url)
     try:
-        assert await Job(job_id, client).status() == JobStatus.queued
+        assert await Job(job_id, client, _deserializer=deserialize).status() == JobStatus.queued
     finally:
         await client.aclose()
     body = (await api.get(f"/admin/jobs/{job_id}", headers=AUTH)).json()

@@ -14,6 +14,7 @@ import redis
 from arq.jobs import Job
 
 from shared import jobs, keys
+from shared.job_codec import deserialize
 from shared.redis_client import async_redis
 from shared.schemas import RecommendationResult, SimilarMovie
 from tests.api.conftest import serve_in_process, settings_for
@@ -114,7 +115,7 @@ async def test_a_busy_worker_202_with_one_deduplicated_job(
     client = async_redis(published_redis_url)
     try:
         assert await client.zcard(jobs.QUEUE_NAME) == 1
-        info = await Job(job_id, client).info()
+        info = await Job(job_id, client, _deserializer=deserialize).info()
         assert info is not None
         assert (info.function, info.args) == (jobs.RECOMMEND, (current_version, 862))
     finally:

@@ -9,6 +9,7 @@ from arq.jobs import Job, JobStatus
 
 from etl.pipeline import Build
 from shared import jobs, keys
+from shared.job_codec import deserialize
 from shared.schemas import Movie, RecommendationResult, SimilarMovie, record_adapter
 from shared.settings import WorkerServiceSettings
 from tests.worker.conftest import WorkerFactory
@@ -79,7 +80,7 @@ async def test_identical_requests_share_one_computation(
     assert worker.jobs_complete == 1
     # A latecomer with the same id finds the finished job and its result instead of a new run.
     assert await arq_pool.enqueue_job(jobs.RECOMMEND, version, TOY_STORY, _job_id=job_id) is None
-    result = await Job(job_id, arq_pool).result(timeout=5)
+    result = await Job(job_id, arq_pool, _deserializer=deserialize).result(timeout=5)
     assert result["id"] == TOY_STORY
 
 

@@ -16,6 +16,7 @@ from arq.jobs import Job
 
 from etl import layout
 from shared import jobs, keys
+from shared.job_codec import deserialize
 from shared.job_progress import JobProgress, read_progress
 from shared.jobs import JobState
 from shared.schemas import RecommendationResult
@@ -48,7 +49,9 @@ async def _ask(pool: ArqRedis, movie_id: int) -> RecommendationResult:
     if cached is not None:
         return RecommendationResult.model_validate_json(cached)
     job_id = jobs.recommend_job_id(version, movie_id)
-    job = await pool.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id) or Job(job_id, pool)
+    job = await pool.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id) or Job(
+        job_id, pool, _deserializer=deserialize
+    )
     return RecommendationResult.model_validate(await job.result(timeout=20, poll_delay=0.005))
 
 
