@@ -58,7 +58,8 @@ class WakingWorker(Worker):
                     await asyncio.wait_for(self._wake.wait(), self.poll_delay_s)
         finally:
             listener.cancel()
-            await asyncio.gather(listener, return_exceptions=True)
+            # redis-py can swallow a cancellation that lands as a read times out: bounded wait.
+            await asyncio.wait({listener}, timeout=2.0)
 
     async def _burst_done(self) -> bool:
         # arq's own burst rule: stop once the queue is empty and the jobs started have ended.

@@ -33,7 +33,9 @@ class JobEvents:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            # redis-py can swallow a cancellation that lands as a read times out: never wait for
+            # the listener for ever (it holds nothing a request needs).
+            await asyncio.wait({self._task}, timeout=2.0)
 
     @contextlib.contextmanager
     def expect(self, job_id: str) -> Iterator[asyncio.Event]:
