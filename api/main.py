@@ -46,8 +46,14 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.metrics = metrics
     install_error_handlers(app)
-    for module in (calendar, titles, people, recommendations, admin, health):
-        app.include_router(module.router)
+    # The routes themselves, not include_router: FastAPI matches an included router through a
+    # nested router (each of its routes tried twice per request), which costs more than the Redis
+    # lookup of a query. Query routes first: they are what most requests ask for.
+    app.router.routes[:0] = [
+        route
+        for module in (calendar, titles, people, recommendations, admin, health)
+        for route in module.router.routes
+    ]
     if memo is not None:
         app.add_middleware(AnswerMemoMiddleware, memo=memo, metrics=metrics)
     # Added last, so outermost: answers from the memo get a request id, metrics and a log line too.

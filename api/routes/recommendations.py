@@ -7,9 +7,10 @@ from starlette.responses import Response
 
 from api.deps import ResourcesDep
 from api.responses import JsonResponse, query_answer
-from api.routes.titles import TitleMatchDep
+from api.routes.params import MovieIdQuery, TitlePath, YearQuery
 from api.schemas import JobAccepted, RecommendationAnswer, errors
 from api.services.recommendations import Pending, recommend
+from api.services.titles import find_title
 from shared.wording import answers as messages
 
 router = APIRouter(tags=["recomendaciones"])
@@ -24,7 +25,10 @@ router = APIRouter(tags=["recomendaciones"])
         **errors(404, 422, 503),
     },
 )
-async def recomendacion(match: TitleMatchDep, resources: ResourcesDep) -> Response:
+async def recomendacion(
+    titulo: TitlePath, resources: ResourcesDep, anio: YearQuery = None, movie_id: MovieIdQuery = None
+) -> Response:
+    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
     result = await recommend(
         resources.dataset, resources.queue, match, resources.settings.recommend_wait_seconds
     )
