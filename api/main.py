@@ -43,6 +43,9 @@ def create_app(settings: ApiSettings) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         default_response_class=JsonResponse,
+        # The gateway reports through its own Prometheus series and log lines; FastAPI's OpenTelemetry
+        # hooks would only look for a provider on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.metrics = metrics
     install_error_handlers(app)
