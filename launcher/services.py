@@ -145,12 +145,25 @@ def bot_available() -> bool:
     return importlib.util.find_spec("bot") is not None
 
 
+def worker_names(processes: int) -> list[str]:
+    """Log prefixes of the worker processes: `worker`, or `worker-1`, `worker-2`, ... when several.
+
+    Each is a whole `python -m worker` supervised on its own (a crash restarts that one only); arq
+    shares the queue between them, and the job ids keep one computation per question.
+    """
+    if processes == 1:
+        return [WORKER]
+    return [f"{WORKER}-{number}" for number in range(1, processes + 1)]
+
+
 def service_specs(settings: LauncherSettings, envs: ChildEnvironments) -> list[ServiceSpec]:
-    """API and worker always; the bot when a token is set (the caller says why when it is not)."""
-    specs = [
-        ServiceSpec(API, (sys.executable, "-m", "api"), envs.api()),
-        ServiceSpec(WORKER, (sys.executable, "-m", "worker"), envs.worker()),
-    ]
+    """The API and WORKER_PROCESSES workers always; the bot when a token is set (the caller says why
+    when it is not). The API's own processes (API_WORKERS) are uvicorn's, inside the API's child."""
+    specs = [ServiceSpec(API, (sys.executable, "-m", "api"), envs.api())]
+    specs.extend(
+        ServiceSpec(name, (sys.executable, "-m", "worker"), envs.worker())
+        for name in worker_names(settings.worker_processes)
+    )
     if settings.telegram_bot_token is not None and bot_available():
         specs.append(ServiceSpec(BOT, (sys.executable, "-m", "bot"), envs.bot()))
     return specs

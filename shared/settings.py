@@ -112,6 +112,15 @@ class ApiSettings(RedisClientSettings):
     # switch), so a repeated question costs no Redis round trip; the bound is per process.
     api_remember_answers: bool = True
     api_remember_megabytes: int = Field(default=64, ge=1)
+    # uvicorn processes sharing the API's one listening socket (`python -m api`; see api/README.md).
+    api_workers: int = Field(default=1, ge=1, le=64)
+    # A replica of REDIS_URL the API reads the dataset from; jobs and the admin routes stay on the
+    # primary. Unset: everything on REDIS_URL.
+    redis_read_url: OptionalRedisDsn = None
+
+    def read_address(self) -> str:
+        """Where the dataset is read: REDIS_READ_URL when set, else REDIS_URL."""
+        return str(self.redis_read_url) if self.redis_read_url is not None else self.redis_address()
 
 
 class WorkerServiceSettings(RedisClientSettings, SourceSettings):
@@ -152,6 +161,9 @@ class LauncherSettings(RedisClientSettings, SourceSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # `python -m worker` processes to start (arq has no processes of its own: each one is a worker
+    # of the same queue). The API's processes are API_WORKERS, which the API itself reads.
+    worker_processes: int = Field(default=1, ge=1, le=64)
     # Only whether it is set: the bot is started when it is.
     telegram_bot_token: Secret = None
 
