@@ -154,7 +154,9 @@ def test_two_api_processes_and_two_workers_on_one_redis(
 
     def worker_pids() -> set[int]:
         return {
-            e["pid"] for e in _entries(run) if e["service"] == "worker" and e["message"] == "worker ready"
+            e["pid"]
+            for e in _entries(run)
+            if e["service"] == "worker" and e["message"].startswith("worker ready")
         }
 
     run.wait_for(lambda: len(worker_pids()) == 2, "two workers ready")
