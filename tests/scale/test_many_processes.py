@@ -25,8 +25,8 @@ from etl.pipeline import Build
 from shared import jobs, keys
 from shared.redis_client import arq_redis_settings
 from tests import independent
-from tests.conftest import MARK
 from tests.launcher.conftest import LauncherRun, LaunchFactory
+from tests.scale.directors import busiest_directors, version_kind
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]
 
@@ -72,18 +72,6 @@ def _get(client: httpx.Client, path: str, request_id: str) -> httpx.Response:
     return client.get(path, headers={"X-Request-ID": request_id, "Connection": "close"})
 
 
-def _busiest_directors(count: int) -> list[str]:
-    """Names of the sample's directors with the most films (their answers list many titles)."""
-    films: Counter[str] = Counter()
-    for crew in independent.credit_rows()["crew"]:
-        for name in {member["name"] for member in crew if member.get("job") == "Director"}:
-            films[name] += 1
-    names = [name for name, _ in films.most_common(count * 4)]
-    # One person per name, so the answer is that person's films and nobody else's.
-    unique = [n for n in names if sum(1 for m in names if m.casefold() == n.casefold()) == 1]
-    return unique[:count]
-
-
 def _popular_unique_titles(count: int) -> list[tuple[int, str]]:
     movies = independent.movies()
     shared_titles = set(movies["title"][movies["title"].str.casefold().duplicated(keep=False)])
@@ -124,10 +112,7 @@ class Hammer:
                 if response.status_code != 200:
                     self.failures.append(f"{response.status_code} {response.text[:200]}")
                     continue
-                titles = [film["titulo"] for film in response.json()["peliculas"]]
-                marked = {title.endswith(MARK) for title in titles}
-                kind = "mixed" if len(marked) > 1 else "new" if marked == {True} else "old"
-                self.answers.append((started, request_id, kind))
+                self.answers.append((started, request_id, version_kind(response.json())))
 
 
 def test_two_api_processes_and_two_workers_on_one_redis(
@@ -182,7 +167,7 @@ def test_two_api_processes_and_two_workers_on_one_redis(
 
     # Several refresh triggers at once, through both API processes, and a job of another id at the
     # same moment (as the other worker's cron would enqueue): one ETL, one new version.
-    directors = _busiest_directors(2)
+    directors = busiest_directors(2)
     auth = {"Authorization": f"Bearer {TOKEN}", "Connection": "close"}
     other_job = f"cron:{jobs.REFRESH_DATASET}:{uuid.uuid4().hex[:8]}"
     with Announcements(published_redis_url) as announced, Hammer(run.base, directors) as hammer:
