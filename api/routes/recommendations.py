@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.requests import Request
 from starlette.responses import Response
 
-from api.responses import JsonResponse
-from api.routes.params import resources
-from api.routes.titles import TITLE_PARAMETERS, matched_title
+from api.deps import ResourcesDep
+from api.responses import JsonResponse, query_answer
+from api.routes.titles import TitleMatchDep
 from api.schemas import JobAccepted, RecommendationAnswer, errors
 from api.services.recommendations import Pending, recommend
 from shared.wording import answers as messages
@@ -19,18 +18,16 @@ router = APIRouter(tags=["recomendaciones"])
 @router.get(
     "/recomendacion/{titulo:text}",
     summary="Las 5 películas más parecidas",
-    response_model=None,
+    response_model=RecommendationAnswer,
     responses={
-        200: {"model": RecommendationAnswer},
         202: {"model": JobAccepted, "description": "Aún calculando: vuelve a preguntar en unos segundos."},
         **errors(404, 422, 503),
     },
-    openapi_extra=TITLE_PARAMETERS,
 )
-async def recomendacion(request: Request) -> Response:
-    match = await matched_title(request)
-    state = resources(request)
-    result = await recommend(state.dataset, state.queue, match, state.settings.recommend_wait_seconds)
+async def recomendacion(match: TitleMatchDep, resources: ResourcesDep) -> Response:
+    result = await recommend(
+        resources.dataset, resources.queue, match, resources.settings.recommend_wait_seconds
+    )
     if isinstance(result, Pending):
         return JsonResponse(
             {"job_id": result.job_id, "estado": result.estado, "mensaje": messages.recommendation_pending()},
@@ -38,15 +35,13 @@ async def recomendacion(request: Request) -> Response:
             headers={"Retry-After": "2"},
         )
     movie = match.movie
-    titles = [str(title) for title in result["recomendaciones"]]
-    return JsonResponse(
-        {
-            "id": movie["id"],
-            "titulo": movie["titulo"],
-            "anio": movie["anio"],
-            "recomendaciones": titles,
-            "detalle": result["detalle"],
-            "otras_coincidencias": match.others,
-            "mensaje": messages.recommendation(movie["titulo"], movie["anio"], titles),
-        }
-    )
+    body = {
+        "id": movie["id"],
+        "titulo": movie["titulo"],
+        "anio": movie["anio"],
+        "recomendaciones": result.recomendaciones,
+        "detalle": [film.model_dump() for film in result.detalle],
+        "otras_coincidencias": match.others,
+        "mensaje": messages.recommendation(movie["titulo"], movie["anio"], result.recomendaciones),
+    }
+    return query_answer(body, match.version)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus, ResultNotFound
+from pydantic import ValidationError
 
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
 from api.services.titles import TitleMatch
-from shared import jobs, keys
+from shared import jobs
 from shared.jobs import JobState
+from shared.schemas import RecommendationResult
 from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
@@ -39,18 +39,15 @@ class RecommendationFailedError(UnavailableError):
         super().__init__(messages.RECOMMENDATION_FAILED, headers={"Retry-After": "30"})
 
 
-async def cached(reader: DatasetReader, version: str, movie_id: int) -> dict[str, Any] | None:
-    # Keyed by the version the title was resolved in, so the answer stays within one version.
-    raw = await reader.hget(keys.recommendations(version), str(movie_id))
-    return orjson.loads(raw) if raw else None
-
-
 async def recommend(
     reader: DatasetReader, queue: ArqRedis, match: TitleMatch, wait_seconds: float
-) -> dict[str, Any] | Pending:
-    """The RecommendationResult (as a dict) for the matched movie, or Pending with the job to poll."""
-    version, movie_id = match.version, int(match.movie["id"])
-    hit = await cached(reader, version, movie_id)
+) -> RecommendationResult | Pending:
+    """The worker's answer for the matched movie, or Pending with the job to poll.
+
+    Read in the version the title was resolved in, so the answer stays within one version.
+    """
+    version, movie_id = match.version, match.movie["id"]
+    hit = await reader.recommendation(version, movie_id)
     if hit is not None:
         return hit
     job_id = jobs.recommend_job_id(version, movie_id)
@@ -65,7 +62,7 @@ async def recommend(
         return Pending(job_id, JobState.IN_PROGRESS if status == JobStatus.in_progress else JobState.QUEUED)
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.
-        hit = await cached(reader, version, movie_id)
+        hit = await reader.recommendation(version, movie_id)
         if hit is not None:
             return hit
         return Pending(job_id, JobState.QUEUED)
@@ -74,7 +71,8 @@ async def recommend(
     except Exception as exc:
         logger.warning("recommendation job %s failed: %s", job_id, exc.__class__.__name__)
         raise RecommendationFailedError() from exc
-    if not isinstance(result, dict):
+    try:
+        return RecommendationResult.model_validate(result)
+    except ValidationError as exc:
         logger.warning("recommendation job %s returned %s", job_id, type(result).__name__)
-        raise RecommendationFailedError()
-    return result
+        raise RecommendationFailedError() from exc
