@@ -8,7 +8,7 @@ import asyncio
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -87,6 +87,7 @@ class Hammer:
         self.directors = directors
         self.answers: list[tuple[float, str, str]] = []  # (started, request id, "old"/"new"/"mixed")
         self.failures: list[str] = []
+        self.versions: defaultdict[str, set[str]] = defaultdict(set)
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._ask, args=(n,)) for n in range(threads)]
 
@@ -112,7 +113,10 @@ class Hammer:
                 if response.status_code != 200:
                     self.failures.append(f"{response.status_code} {response.text[:200]}")
                     continue
-                self.answers.append((started, request_id, version_kind(response.json())))
+                kind = version_kind(response.json())
+                # The answer names its version too: it must be the one its titles come from.
+                self.versions[kind].add(response.headers.get("X-Dataset-Version", ""))
+                self.answers.append((started, request_id, kind))
 
 
 def test_two_api_processes_and_two_workers_on_one_redis(
@@ -197,6 +201,7 @@ def test_two_api_processes_and_two_workers_on_one_redis(
     # Every API process switched within a second of the announcement, and its answers followed.
     lags = {pid: at - switched_at for pid, at in _memo_switches(run, new).items()}
     assert set(lags) == api_pids and all(lag < SWITCH_SECONDS for lag in lags.values()), lags
+    assert hammer.versions == {"old": {old}, "new": {new}}, hammer.versions
     kinds = Counter(kind for _, _, kind in hammer.answers)
     assert kinds["mixed"] == 0 and kinds["old"] > 0 and kinds["new"] > 0, kinds
     late = [(rid, kind) for started, rid, kind in hammer.answers if started > switched_at + SWITCH_SECONDS]
