@@ -5,6 +5,7 @@ its publish, and no answer mixing two versions (real processes, real Redis)."""
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 import time
 import uuid
@@ -208,6 +209,10 @@ def test_two_api_processes_and_two_workers_on_one_redis(
     assert late and all(kind == "new" for _, kind in late), late
     who = _pids_of_requests(run, "hammer-")
     assert {who.get(rid) for rid, _ in late} == api_pids, "each API process answered the new version"
+
+    # One stop ends every process: uvicorn's children, both workers, and their ETL children.
+    assert run.stop(signal.SIGTERM) == 0
+    run.assert_everything_ended()
 
 
 class Announcements:
