@@ -13,7 +13,7 @@ from api.lifespan import open_resources
 from api.observability import Metrics, RequestContextMiddleware
 from api.remembered_answers import RememberedAnswersMiddleware
 from api.responses import JsonResponse
-from api.routes import admin, calendar, health, people, recommendations, titles
+from api.routes import admin, calendar, health, people, recommendations, search, titles, users
 from api.services.answer_memo import AnswerMemo
 from shared.settings import Settings
 
@@ -47,9 +47,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # router (twice per request), which costs more than the Redis lookup on the hot path. And
     # first: the query routes are tried before the documentation pages.
     queries = [
-        route for module in (calendar, titles, people, recommendations) for route in module.router.routes
+        route
+        for module in (calendar, titles, people, recommendations, search)
+        for route in module.router.routes
     ]
-    app.router.routes[:0] = [*queries, *admin.router.routes, *health.router.routes]
+    app.router.routes[:0] = [*queries, *users.router.routes, *admin.router.routes, *health.router.routes]
     if memo is not None:
         app.add_middleware(RememberedAnswersMiddleware, memo=memo, routes=queries, metrics=metrics)
     # Added last, so outermost: remembered answers get a request id, metrics and a log line too.

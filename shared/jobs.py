@@ -14,6 +14,11 @@ def recommend_job_id(version: str, movie_id: int) -> str:
     return f"recommend:{version}:{movie_id}"
 
 
+def recommend_excluding_job_id(version: str, movie_id: int, exclusion_digest: str) -> str:
+    """The same question leaving out the same films (in any order) shares one computation."""
+    return f"{recommend_job_id(version, movie_id)}:sin:{exclusion_digest}"
+
+
 def refresh_job_id(source_fingerprint: str, *, force: bool = False) -> str:
     """Two triggers for the same source share one refresh; a forced one gets an id of its own,
     because arq refuses an id whose result it still keeps."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO_ROOT / "data" / "sample"
 DEFAULT_DATA_DIR = REPO_ROOT / "var"
 
+MIN_SERVICE_TOKEN_LENGTH = 24
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "token", "admin", "xxx"}
 
 
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     admin_token: str | None = None
+    # The bot's service token for the personal-list routes (/usuarios/...), distinct from ADMIN_TOKEN.
+    bot_api_token: SecretStr | None = None
     # How long the API waits for an uncached recommendation before answering 202.
     recommend_wait_seconds: float = 3.0
     # Each API process keeps the answers it gave for the current dataset version (dropped on a
@@ -60,6 +63,7 @@ class Settings(BaseSettings):
     @field_validator(
         "redis_url",
         "admin_token",
+        "bot_api_token",
         "telegram_bot_token",
         "telegram_api_base_url",
         "bot_webhook_url",
@@ -77,6 +81,18 @@ class Settings(BaseSettings):
     def _refuse_placeholder_token(cls, value: str | None) -> str | None:
         if value is not None and value.strip().lower() in _PLACEHOLDER_SECRETS:
             raise ValueError("ADMIN_TOKEN is a placeholder; set a real secret or leave it unset")
+        return value
+
+    @field_validator("bot_api_token")
+    @classmethod
+    def _refuse_weak_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if secret.lower() in _PLACEHOLDER_SECRETS or len(secret) < MIN_SERVICE_TOKEN_LENGTH:
+            raise ValueError(
+                f"BOT_API_TOKEN must be a real secret of at least {MIN_SERVICE_TOKEN_LENGTH} characters"
+            )
         return value
 
     @field_validator("bot_admin_ids", mode="before")

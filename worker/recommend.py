@@ -39,8 +39,15 @@ class UnknownMovieError(LookupError):
         return (LookupError, (str(self),))
 
 
-async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[str, Any]:
-    """arq job: compute, cache in `keys.recommendations(version)` and return a RecommendationResult."""
+async def recommend(
+    ctx: dict[str, Any], version: str, movie_id: int, exclude: list[int] | None = None
+) -> dict[str, Any]:
+    """arq job: compute, cache in `keys.recommendations(version)` and return a RecommendationResult.
+
+    `exclude` (film ids a user has seen) asks for the 5 best other films: that answer is one
+    user's, so it is returned but never cached.
+    """
+    left_out = {int(other) for other in exclude or ()}
     state = state_of(ctx)
     started = time.perf_counter()
     try:
@@ -51,7 +58,9 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
     if movie_id not in model:
         raise UnknownMovieError(version, movie_id)
     loop = asyncio.get_running_loop()
-    neighbours = await loop.run_in_executor(state.executor, model.top_k, movie_id, RECOMMENDATIONS)
+    wanted_count = RECOMMENDATIONS + len(left_out)
+    neighbours = await loop.run_in_executor(state.executor, model.top_k, movie_id, wanted_count)
+    neighbours = [(other, score) for other, score in neighbours if other not in left_out][:RECOMMENDATIONS]
     wanted = [movie_id, *(other for other, _ in neighbours)]
     raw = await state.client.hmget(keys.movies(version), [str(m) for m in wanted])  # type: ignore[misc]
     if raw[0] is None:
@@ -70,12 +79,14 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
         recomendaciones=[s.titulo for s in detail],
         detalle=detail,
     )
-    cache = state.client.register_script(_CACHE_ANSWER)
-    stored = await cache(
-        keys=[keys.meta(version), keys.recommendations(version)],
-        args=[str(movie_id), result.model_dump_json()],
-    )
-    if not stored:
+    stored = not left_out
+    if not left_out:
+        cache = state.client.register_script(_CACHE_ANSWER)
+        stored = await cache(
+            keys=[keys.meta(version), keys.recommendations(version)],
+            args=[str(movie_id), result.model_dump_json()],
+        )
+    if not stored and not left_out:
         logger.info("version %s expired while computing %d: answer not cached", version, movie_id)
     logger.info(
         "recommend %s:%d -> %s in %.1f ms",

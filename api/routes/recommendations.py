@@ -11,6 +11,7 @@ from api.responses import JsonResponse
 from api.routes.params import resources
 from api.routes.titles import TITLE_PARAMETERS, matched_title
 from api.schemas import JobAccepted, RecommendationAnswer, errors
+from api.services.exclusions import EXCLUDE_DOC, excluded_ids
 from api.services.recommendations import Pending, recommend
 
 router = APIRouter(tags=["recomendaciones"])
@@ -25,12 +26,15 @@ router = APIRouter(tags=["recomendaciones"])
         202: {"model": JobAccepted, "description": "Aún calculando: vuelve a preguntar en unos segundos."},
         **errors(404, 422, 503),
     },
-    openapi_extra=TITLE_PARAMETERS,
+    openapi_extra={"parameters": [*TITLE_PARAMETERS["parameters"], EXCLUDE_DOC]},
 )
 async def recomendacion(request: Request) -> Response:
+    exclude = excluded_ids(request)
     match = await matched_title(request)
     state = resources(request)
-    result = await recommend(state.dataset, state.queue, match, state.settings.recommend_wait_seconds)
+    result = await recommend(
+        state.dataset, state.queue, match, state.settings.recommend_wait_seconds, exclude=exclude
+    )
     if isinstance(result, Pending):
         return JsonResponse(
             {"job_id": result.job_id, "estado": result.estado, "mensaje": messages.recommendation_pending()},

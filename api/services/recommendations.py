@@ -14,6 +14,7 @@ from arq.jobs import Job, JobStatus, ResultNotFound
 from api import messages
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
+from api.services.exclusions import exclusion_digest
 from api.services.titles import TitleMatch
 from shared import jobs, keys
 
@@ -44,16 +45,33 @@ async def cached(reader: DatasetReader, version: str, movie_id: int) -> dict[str
     return orjson.loads(raw) if raw else None
 
 
+def _leaves_out(answer: dict[str, Any], exclude: frozenset[int]) -> bool:
+    return not any(int(film["id"]) in exclude for film in answer.get("detalle") or [])
+
+
 async def recommend(
-    reader: DatasetReader, queue: ArqRedis, match: TitleMatch, wait_seconds: float
+    reader: DatasetReader,
+    queue: ArqRedis,
+    match: TitleMatch,
+    wait_seconds: float,
+    *,
+    exclude: frozenset[int] = frozenset(),
 ) -> dict[str, Any] | Pending:
-    """The RecommendationResult (as a dict) for the matched movie, or Pending with the job to poll."""
+    """The RecommendationResult (as a dict) for the matched movie, or Pending with the job to poll.
+
+    With `exclude`, the cached five serve when none of them is excluded; otherwise the worker
+    ranks again without those films (a job of its own, not cached: it answers one user's list).
+    """
     version, movie_id = match.version, int(match.movie["id"])
     hit = await cached(reader, version, movie_id)
-    if hit is not None:
+    if hit is not None and _leaves_out(hit, exclude):
         return hit
-    job_id = jobs.recommend_job_id(version, movie_id)
-    job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
+    if exclude:
+        job_id = jobs.recommend_excluding_job_id(version, movie_id, exclusion_digest(exclude))
+        job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, sorted(exclude), _job_id=job_id)
+    else:
+        job_id = jobs.recommend_job_id(version, movie_id)
+        job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
     if job is None:
         # Someone asked already: share that computation instead of starting another.
         job = Job(job_id, queue)
@@ -65,7 +83,7 @@ async def recommend(
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.
         hit = await cached(reader, version, movie_id)
-        if hit is not None:
+        if hit is not None and _leaves_out(hit, exclude):
             return hit
         return Pending(job_id, "queued")
     except asyncio.CancelledError:

@@ -1,0 +1,158 @@
+"""Title search as typed (`/buscar`): one lookup in the ETL's prefix index, typo-tolerant fill-in after.
+
+The index (etl.search_index) keeps, for every prefix it holds, the best films it names or, once
+few enough films share it, all of them. One script resolves the current version, finds the
+longest indexed prefix of what was typed and returns those films' cards, so an answer is one
+round trip and never mixes two versions. Only when prefixes give fewer films than asked does the
+fuzzy title catalogue (the 404 suggestions') add close titles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from api.errors import InvalidInputError
+from api.services.answer_memo import note_version_read
+from api.services.dataset import DatasetNotPublishedError, DatasetReader
+from api.services.pipelined_redis import PipelinedScript
+from api.services.suggestions import CatalogCache
+from shared import keys, wording_lists
+from shared.text import fold
+from shared.title_match import tier
+
+MAX_QUERY_LENGTH = 100
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 25
+# Mirrors etl.search_index: how deep prefixes are indexed and how an entry says it is complete.
+_MAX_DEPTH = 40
+_COMPLETE = b"c"
+
+# KEYS: current-version pointer. ARGV: key prefix, prefixes-hash suffix, cards-hash suffix, then
+# every prefix of the typed text, shortest first. Returns {version, depth, flag, card, card, ...}.
+_LOOKUP = """
+local version = redis.call('GET', KEYS[1])
+if not version then return false end
+local base = ARGV[1] .. version
+local found = redis.call('HMGET', base .. ARGV[2], unpack(ARGV, 4))
+for i = #found, 1, -1 do
+  local entry = found[i]
+  if entry then
+    local ids = {}
+    for id in string.gmatch(string.sub(entry, 3), '[^,]+') do ids[#ids + 1] = id end
+    local reply = {version, i, string.sub(entry, 1, 1)}
+    if #ids > 0 then
+      local cards = redis.call('HMGET', base .. ARGV[3], unpack(ids))
+      for j = 1, #cards do reply[#reply + 1] = cards[j] or '' end
+    end
+    return reply
+  end
+end
+return {version, 0, ''}
+"""
+
+_MARK = "\x00version\x00"
+
+
+@dataclass(frozen=True)
+class _Card:
+    id: int
+    titulo: str
+    anio: int
+    score: float
+    votos: int
+    poster_path: str | None
+    folded: str
+
+    def shown(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "titulo": self.titulo,
+            "anio": self.anio,
+            "score": self.score,
+            "votos": self.votos,
+            "poster_path": self.poster_path,
+        }
+
+
+def _card(raw: bytes) -> _Card | None:
+    if not raw:
+        return None
+    movie_id, title, year, score, votes, poster, folded = orjson.loads(raw)
+    return _Card(int(movie_id), str(title), int(year), float(score), int(votes), poster, str(folded))
+
+
+def clean_query(text: str) -> str:
+    """The folded query; empty or too long is a 422 like an empty or too long title."""
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidInputError(wording_lists.EMPTY_QUERY, code="empty_query")
+    if len(stripped) > MAX_QUERY_LENGTH:
+        raise InvalidInputError(wording_lists.query_too_long(MAX_QUERY_LENGTH), code="query_too_long")
+    return fold(stripped)
+
+
+class TitleSearch:
+    """Answers `/buscar` from the current version's index, with the fuzzy catalogue as a fallback."""
+
+    def __init__(self, reader: DatasetReader, catalogs: CatalogCache) -> None:
+        self.reader = reader
+        self.catalogs = catalogs
+        self._script = PipelinedScript(reader.client, _LOOKUP)
+        prefix, suffix = keys.search_prefixes(_MARK).split(_MARK)
+        self._base = prefix
+        self._prefixes_suffix = suffix
+        self._cards_suffix = keys.search_cards(_MARK).split(_MARK)[1]
+
+    async def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+        typed = clean_query(text)
+        depth_cap = min(len(typed), _MAX_DEPTH)
+        prefixes = [typed[:length] for length in range(1, depth_cap + 1)]
+        reply = await self._script(
+            keys=[keys.CURRENT_VERSION],
+            args=[self._base, self._prefixes_suffix, self._cards_suffix, *prefixes],
+        )
+        if not reply:
+            raise DatasetNotPublishedError()
+        assert isinstance(reply, list)
+        version = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
+        note_version_read(version)
+        depth, flag = int(reply[1]), reply[2]
+        cards = [card for card in map(_card, reply[3:]) if card is not None]
+        if depth < len(typed) and flag != _COMPLETE and depth < _MAX_DEPTH:
+            # The longest indexed prefix still named many films, yet nothing extends it as typed.
+            cards = []
+        ranked = sorted(
+            (
+                (found, -card.votos, card.id, card)
+                for card in cards
+                if (found := tier(card.folded, typed)) is not None
+            ),
+        )
+        results = [card.shown() for *_rank, card in ranked[:limit]]
+        if len(results) < limit:
+            results.extend(
+                await self._fuzzy(version, typed, limit - len(results), {r["id"] for r in results})
+            )
+        return results
+
+    async def _fuzzy(self, version: str, typed: str, wanted: int, seen: set[int]) -> list[dict[str, Any]]:
+        """Close titles for a typo (`toy stori`), most alike first, without films already listed."""
+        if len(typed) < 3:
+            return []
+        catalog = await self.catalogs.get("titles", version)
+        found = await asyncio.to_thread(catalog.index.search, typed, wanted + len(seen))
+        ids = [film[0] for index in found for film in catalog.shown[index][:2] if film[0] not in seen]
+        ids = list(dict.fromkeys(ids))[:wanted]
+        if not ids:
+            return []
+        raw = await self.reader.client.execute("HMGET", keys.search_cards(version), *map(str, ids))
+        out: list[dict[str, Any]] = []
+        for payload in raw if isinstance(raw, list) else []:
+            card = _card(payload) if isinstance(payload, bytes) else None
+            if card is not None:
+                out.append(card.shown())
+        return out
