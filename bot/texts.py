@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.numbers import date
 from shared.sentences import MIN_VOTES, decimal, integer
 
 START = (
@@ -69,7 +68,6 @@ ONLY_TEXT = "Solo entiendo mensajes de texto: escribe el título de una películ
 OTHER_TITLES = "Hay otras películas con este título. ¿Buscabas alguna de estas?"
 MORE = "Ver más ▸"
 PREVIOUS = "◂ Anterior"
-SIMILAR = "Películas parecidas"
 
 _JOB_STATES = {
     "queued": "en cola",
@@ -84,17 +82,6 @@ def votes_below_minimum(title: str, year: int) -> str:
     return (
         f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
         f"menos {integer(MIN_VOTES)} valoraciones, así que no informo sus votos ni su promedio"
-    )
-
-
-def directed_film(film: dict[str, object]) -> str:
-    """One line of a filmography: title, release date, return, budget, revenue and profit."""
-    released = date(str(film["fecha_estreno"]))
-    money = {key: integer(_number(film[key])) for key in ("costo", "recaudacion", "ganancia")}
-    return (
-        f"• {film['titulo']} ({released}): retorno {decimal(_number(film['retorno']))}, "
-        f"costo US$ {money['costo']}, recaudación US$ {money['recaudacion']}, "
-        f"ganancia US$ {money['ganancia']}"
     )
 
 

@@ -107,3 +107,47 @@ def list_summary(want: int, seen: int) -> str:
 # --- Bot: unknown money ----------------------------------------------------------------------------
 
 UNKNOWN = "sin datos"
+
+
+def directed_film(film: dict[str, object]) -> str:
+    """One line of a filmography: a budget or revenue of 0 is unknown ("sin datos"), and return and
+    profit are shown only when both are known (the API's numbers stay as they are)."""
+    released = _date(str(film["fecha_estreno"]))
+    budget, revenue = _number(film.get("costo")), _number(film.get("recaudacion"))
+    cost = f"US$ {integer(budget)}" if budget > 0 else UNKNOWN
+    takings = f"US$ {integer(revenue)}" if revenue > 0 else UNKNOWN
+    if budget > 0 and revenue > 0:
+        return (
+            f"• {film['titulo']} ({released}): retorno {decimal(_number(film.get('retorno')))}, "
+            f"costo {cost}, recaudación {takings}, ganancia US$ {integer(_number(film.get('ganancia')))}"
+        )
+    return f"• {film['titulo']} ({released}): costo {cost}, recaudación {takings}"
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _date(iso: str) -> str:
+    """`AAAA-mm-dd` -> `dd/mm/AAAA`, as the rest of the bot writes dates."""
+    parts = iso.split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return iso
+    return "/".join(reversed(parts))
+
+
+# --- Bot: menu and help --------------------------------------------------------------------------
+
+MENU: tuple[tuple[str, str], ...] = (
+    ("milista", "Tu lista: para ver y vistas"),
+    ("olvidarme", "Borrar todo lo que guardo sobre ti"),
+)
+HELP = (
+    "Tu lista:\n"
+    "En la ficha de una película: «Quiero verla», «Ya la vi» y «Más como esta».\n"
+    "/milista — tus películas para ver y las que ya viste (quitar o pasar de una lista a otra)\n"
+    "/olvidarme — borra tus listas y todo lo que guardo sobre ti\n"
+    "/recomendacion deja fuera las películas que marcaste como vistas.\n\n"
+    "Desde cualquier chat: escribe @{bot} y un título (por ejemplo @{bot} toy sto) y elige una película "
+    "para compartir su ficha."
+)

@@ -109,6 +109,9 @@ class TitleSearch:
 
     async def search(self, text: str, limit: int) -> list[dict[str, Any]]:
         typed = clean_query(text)
+        if not typed:
+            # Only marks that folding removes (a lone `¸`): nothing any title could start with.
+            return []
         depth_cap = min(len(typed), _MAX_DEPTH)
         prefixes = [typed[:length] for length in range(1, depth_cap + 1)]
         reply = await self._script(

@@ -70,6 +70,8 @@ async def test_typo_is_filled_in_by_fuzzy_titles(api: httpx.AsyncClient) -> None
 
 async def test_nothing_matches_is_an_empty_list(api: httpx.AsyncClient) -> None:
     assert await search(api, "zzqxqzzqx") == []
+    # A lone combining mark folds to nothing at all.
+    assert await search(api, "\u00b8") == []
 
 
 @pytest.mark.parametrize(

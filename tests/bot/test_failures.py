@@ -132,10 +132,11 @@ async def test_a_card_shows_the_poster_or_falls_back_to_text() -> None:
         assert (
             photo["photo"][0]["file_id"] == "https://image.tmdb.org/t/p/w500/rhIRbceoE9lR4veEXuwCC2wARtG.jpg"
         )
-        assert buttons(photo) == [("Películas parecidas", "r:862")]
+        card_buttons = [("Quiero verla", "l:q:862"), ("Ya la vi", "l:v:862"), ("Más como esta", "r:862")]
+        assert buttons(photo) == card_buttons
         bot.fake.reject_photos = True
         [text] = await chat.send("Toy Story")
-        assert text["text"] == card_text and buttons(text) == [("Películas parecidas", "r:862")]
+        assert text["text"] == card_text and buttons(text) == card_buttons
     assert bot.errors == []
 
 
