@@ -8,7 +8,12 @@ import sys
 
 from shared.logging_setup import configure_logging
 
-SUITES = ("benchmarks.etl_bench", "benchmarks.api_load", "benchmarks.worker_bench")
+SUITES = (
+    "benchmarks.etl_bench",
+    "benchmarks.api_load",
+    "benchmarks.inline_bench",
+    "benchmarks.worker_bench",
+)
 
 
 def main() -> int:
