@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ def child_env(base: Mapping[str, str], settings: Settings, redis_url: str) -> di
         # Lines reach the terminal as they are written, not when a buffer fills.
         PYTHONUNBUFFERED="1",
     )
+    # The API and the bot of one `make run` must agree on the personal lists' service token; the
+    # lists live in Redis, so a token new on every run loses nothing.
+    if not env.get("BOT_API_TOKEN"):
+        env["BOT_API_TOKEN"] = secrets.token_urlsafe(32)
     return env
 
 

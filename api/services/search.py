@@ -3,14 +3,13 @@
 The index (etl.search_index) keeps, for every prefix it holds, the best films it names or, once
 few enough films share it, all of them. One script resolves the current version, finds the
 longest indexed prefix of what was typed and returns those films' cards, so an answer is one
-round trip and never mixes two versions. Only when prefixes give fewer films than asked does the
-fuzzy title catalogue (the 404 suggestions') add close titles.
+round trip and never mixes two versions. Only when no title matches what was typed does the
+fuzzy title catalogue (the 404 suggestions') offer close titles instead.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -31,18 +30,24 @@ MAX_LIMIT = 25
 _MAX_DEPTH = 40
 _COMPLETE = b"c"
 
-# KEYS: current-version pointer. ARGV: key prefix, prefixes-hash suffix, cards-hash suffix, then
-# every prefix of the typed text, shortest first. Returns {version, depth, flag, card, card, ...}.
+# KEYS: current-version pointer. ARGV: key prefix, prefixes-hash suffix, cards-hash suffix, how
+# many cards an entry for the whole typed text may give (0: all), then every prefix of the typed
+# text, shortest first. Returns {version, depth of the longest indexed prefix, flag, card...}.
 _LOOKUP = """
 local version = redis.call('GET', KEYS[1])
 if not version then return false end
 local base = ARGV[1] .. version
-local found = redis.call('HMGET', base .. ARGV[2], unpack(ARGV, 4))
+local found = redis.call('HMGET', base .. ARGV[2], unpack(ARGV, 5))
+local cap = tonumber(ARGV[4])
 for i = #found, 1, -1 do
   local entry = found[i]
   if entry then
     local ids = {}
-    for id in string.gmatch(string.sub(entry, 3), '[^,]+') do ids[#ids + 1] = id end
+    for id in string.gmatch(string.sub(entry, 3), '[^,]+') do
+      ids[#ids + 1] = id
+      -- An entry for the whole typed text is ranked already: its first few are the answer.
+      if i == #found and cap > 0 and #ids >= cap then break end
+    end
     local reply = {version, i, string.sub(entry, 1, 1)}
     if #ids > 0 then
       local cards = redis.call('HMGET', base .. ARGV[3], unpack(ids))
@@ -55,34 +60,21 @@ return {version, 0, ''}
 """
 
 _MARK = "\x00version\x00"
+# Positions in a card (etl.search_index.card).
+_ID, _TITLE, _YEAR, _SCORE, _VOTES, _POSTER, _FOLDED = range(7)
+
+Card = list[Any]
 
 
-@dataclass(frozen=True)
-class _Card:
-    id: int
-    titulo: str
-    anio: int
-    score: float
-    votos: int
-    poster_path: str | None
-    folded: str
-
-    def shown(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "titulo": self.titulo,
-            "anio": self.anio,
-            "score": self.score,
-            "votos": self.votos,
-            "poster_path": self.poster_path,
-        }
-
-
-def _card(raw: bytes) -> _Card | None:
-    if not raw:
-        return None
-    movie_id, title, year, score, votes, poster, folded = orjson.loads(raw)
-    return _Card(int(movie_id), str(title), int(year), float(score), int(votes), poster, str(folded))
+def shown(card: Card) -> dict[str, Any]:
+    return {
+        "id": card[_ID],
+        "titulo": card[_TITLE],
+        "anio": card[_YEAR],
+        "score": card[_SCORE],
+        "votos": card[_VOTES],
+        "poster_path": card[_POSTER],
+    }
 
 
 def clean_query(text: str) -> str:
@@ -112,11 +104,11 @@ class TitleSearch:
         if not typed:
             # Only marks that folding removes (a lone `¸`): nothing any title could start with.
             return []
-        depth_cap = min(len(typed), _MAX_DEPTH)
-        prefixes = [typed[:length] for length in range(1, depth_cap + 1)]
+        prefixes = [typed[:length] for length in range(1, min(len(typed), _MAX_DEPTH) + 1)]
+        cap = limit if len(typed) <= _MAX_DEPTH else 0
         reply = await self._script(
             keys=[keys.CURRENT_VERSION],
-            args=[self._base, self._prefixes_suffix, self._cards_suffix, *prefixes],
+            args=[self._base, self._prefixes_suffix, self._cards_suffix, cap, *prefixes],
         )
         if not reply:
             raise DatasetNotPublishedError()
@@ -124,38 +116,39 @@ class TitleSearch:
         version = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
         note_version_read(version)
         depth, flag = int(reply[1]), reply[2]
-        cards = [card for card in map(_card, reply[3:]) if card is not None]
-        if depth < len(typed) and flag != _COMPLETE and depth < _MAX_DEPTH:
-            # The longest indexed prefix still named many films, yet nothing extends it as typed.
-            cards = []
-        ranked = sorted(
-            (
-                (found, -card.votos, card.id, card)
-                for card in cards
-                if (found := tier(card.folded, typed)) is not None
-            ),
-        )
-        results = [card.shown() for *_rank, card in ranked[:limit]]
-        if len(results) < limit:
-            results.extend(
-                await self._fuzzy(version, typed, limit - len(results), {r["id"] for r in results})
+        cards: list[Card] = [orjson.loads(raw) for raw in reply[3:] if raw]
+        if depth == len(typed):
+            results = [shown(card) for card in cards[:limit]]
+        elif flag == _COMPLETE or depth >= _MAX_DEPTH:
+            # Every film the shorter prefix names is here: keep those that match all that was typed.
+            ranked = sorted(
+                (rank, -card[_VOTES], card[_ID], position)
+                for position, card in enumerate(cards)
+                if (rank := tier(card[_FOLDED], typed)) is not None
             )
+            results = [shown(cards[position]) for *_rank, position in ranked[:limit]]
+        else:
+            # The longest indexed prefix still named many films, yet no title continues it as typed.
+            results = []
+        if not results:
+            # Nothing matches as typed: a typo, most likely. Close titles are worth offering then,
+            # and only then (the typo-tolerant search costs milliseconds; a keystroke must not).
+            results = await self._fuzzy(version, typed, limit)
         return results
 
-    async def _fuzzy(self, version: str, typed: str, wanted: int, seen: set[int]) -> list[dict[str, Any]]:
-        """Close titles for a typo (`toy stori`), most alike first, without films already listed."""
+    async def _fuzzy(self, version: str, typed: str, wanted: int) -> list[dict[str, Any]]:
+        """Close titles for a typo (`toy stori`), most alike first."""
         if len(typed) < 3:
             return []
         catalog = await self.catalogs.get("titles", version)
-        found = await asyncio.to_thread(catalog.index.search, typed, wanted + len(seen))
-        ids = [film[0] for index in found for film in catalog.shown[index][:2] if film[0] not in seen]
+        found = await asyncio.to_thread(catalog.index.search, typed, wanted)
+        ids = [film[0] for index in found for film in catalog.shown[index][:2]]
         ids = list(dict.fromkeys(ids))[:wanted]
         if not ids:
             return []
         raw = await self.reader.client.execute("HMGET", keys.search_cards(version), *map(str, ids))
         out: list[dict[str, Any]] = []
         for payload in raw if isinstance(raw, list) else []:
-            card = _card(payload) if isinstance(payload, bytes) else None
-            if card is not None:
-                out.append(card.shown())
+            if isinstance(payload, bytes) and payload:
+                out.append(shown(orjson.loads(payload)))
         return out
