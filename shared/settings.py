@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +94,13 @@ class Settings(BaseSettings):
                 f"BOT_API_TOKEN must be a real secret of at least {MIN_SERVICE_TOKEN_LENGTH} characters"
             )
         return value
+
+    @model_validator(mode="after")
+    def _bot_token_is_not_the_admin_token(self) -> Settings:
+        # The bot holds both; a leaked list token must not open the admin routes.
+        if self.bot_api_token is not None and self.bot_api_token.get_secret_value() == self.admin_token:
+            raise ValueError("BOT_API_TOKEN must differ from ADMIN_TOKEN")
+        return self
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod

@@ -55,6 +55,8 @@ def test_short_or_placeholder_bot_token_is_refused() -> None:
     for bad in ("corto", "changeme", "x" * 23):
         with pytest.raises(ValidationError):
             Settings(bot_api_token=bad)
+    with pytest.raises(ValidationError):
+        Settings(bot_api_token="the-same-secret-for-both-0123", admin_token="the-same-secret-for-both-0123")
     assert Settings(bot_api_token="x" * 24).bot_api_token is not None
     assert "x" * 24 not in repr(Settings(bot_api_token="x" * 24))
 
