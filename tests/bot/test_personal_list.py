@@ -97,8 +97,11 @@ async def test_seen_films_are_left_out_of_recommendations(harness: Harness, back
     await harness.fake.wait_until(lambda: bool(buttons(chat.messages[-1])))
     assert first["titulo"] in chat.messages[-1]["text"]
 
-    # Marked as seen from its own card, it is no longer recommended, and 5 films still are.
-    await mark(backend, 2004, "vista", first["id"])
+    # Marked as seen from its own card (its button under the recommendation), it is no longer
+    # recommended, and 5 films still are.
+    [card] = await chat.press(chat.messages[-1], f"{first['titulo']} ({first['anio']})")
+    assert (await press_and_wait_answer(chat, card, "Ya la vi"))["text"] == "Añadida a «Ya la vi»."
+    assert (await listed(backend, 2004))["vista"] == [first["id"]]
     await chat.send("/recomendacion Toy Story")
     await harness.fake.wait_until(lambda: bool(buttons(chat.messages[-1])))
     films = buttons(chat.messages[-1])
