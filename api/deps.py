@@ -8,9 +8,9 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api import messages
 from api.errors import ForbiddenError, UnauthorizedError
 from api.lifespan import Resources
+from shared.wording import errors as messages
 
 _bearer = HTTPBearer(auto_error=False, description="El valor de ADMIN_TOKEN.")
 

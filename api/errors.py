@@ -12,8 +12,8 @@ from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from api import messages
 from api.responses import JsonResponse
+from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
 

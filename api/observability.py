@@ -21,7 +21,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import messages
+from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("api.access")

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import ResourcesDep
 from api.errors import ForbiddenError, UnauthorizedError
-from shared import wording_lists
+from shared.wording import lists as wording_lists
 
 _bearer = HTTPBearer(auto_error=False, description="El valor de BOT_API_TOKEN (solo el bot).")
 

@@ -34,6 +34,7 @@ import redis
 from benchmarks.common import movies_data
 from shared import jobs, keys
 from shared.embedded_redis import EmbeddedRedis, free_port
+from shared.jobs import JobState
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
@@ -240,7 +241,7 @@ def _refresh(
         state: dict[str, object] = {}
         while time.perf_counter() - started < 1800:
             state = client.get(f"/admin/jobs/{job_id}", headers=auth).json()
-            if state.get("estado") in ("complete", "failed"):
+            if JobState.parse(state.get("estado")) in (JobState.COMPLETE, JobState.FAILED):
                 break
             time.sleep(0.5)
         stop.set()

@@ -25,7 +25,6 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import texts
 from bot.context import BotData, Context
 from bot.gateway import Gateway
 from bot.handlers import (
@@ -42,8 +41,9 @@ from bot.handlers import (
 )
 from bot.handlers.errors import on_error
 from bot.redaction import hide_token
-from shared import wording_lists
 from shared.settings import Settings
+from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 logger = logging.getLogger(__name__)
 

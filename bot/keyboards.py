@@ -14,7 +14,8 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot import list_keyboards, texts
+from bot import list_keyboards
+from shared.wording import bot as texts
 
 MAX_DATA_BYTES = 64
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
-from shared import wording_lists
+from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 WANT, SEEN = "q", "v"
 STATE = {WANT: "quiero_verla", SEEN: "vista"}

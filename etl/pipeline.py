@@ -23,18 +23,12 @@ from shared import keys
 from shared.embedded_redis import resolve_redis_url
 from shared.settings import Settings
 from shared.source import content_digest, locate
+from shared.wording.jobs import ETL_STEPS
 
 logger = logging.getLogger(__name__)
 
-STEPS = [
-    "leyendo películas",
-    "limpiando películas",
-    "leyendo y limpiando créditos",
-    "preparando respuestas",
-    "ajustando el recomendador",
-    "guardando tablas",
-    "publicando en Redis",
-]
+# Named in Spanish: the worker relays them to admins as a refresh's progress.
+STEPS = list(ETL_STEPS)
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def clean_movies(raw: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
             "release_date": dates.dt.date.to_numpy(),
             "release_year": dates.dt.year.astype("int64").to_numpy(),
             "release_month": dates.dt.month.astype("int64").to_numpy(),
-            "release_weekday": dates.dt.dayofweek.astype("int64").to_numpy(),
+            "release_weekday": dates.dt.day_of_week.astype("int64").to_numpy(),
             "budget": budget.to_numpy(),
             "revenue": revenue.to_numpy(),
             "return": np.where(budget > 0, revenue / budget.where(budget > 0, 1.0), 0.0),

@@ -1,12 +1,36 @@
-"""Job names the API enqueues by and the deterministic job ids that deduplicate them."""
+"""Job names, the deterministic job ids that deduplicate them, and the states a job goes through."""
 
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 
 RECOMMEND = "recommend"
 REFRESH_DATASET = "refresh_dataset"
 QUEUE_NAME = "arq:queue"
+
+
+class JobState(StrEnum):
+    """What `GET /admin/jobs/{job_id}` answers in `estado` (and a pending recommendation too)."""
+
+    QUEUED = "queued"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.COMPLETE, JobState.FAILED)
+
+    @classmethod
+    def parse(cls, value: object) -> JobState | None:
+        """The state a stored or received word names, or None for anything else."""
+        if not isinstance(value, str):
+            return None
+        try:
+            return cls(value)
+        except ValueError:
+            return None
 
 
 def recommend_job_id(version: str, movie_id: int) -> str:

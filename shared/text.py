@@ -22,7 +22,7 @@ MONTHS: tuple[str, ...] = (
     "noviembre",
     "diciembre",
 )
-# Monday first, as pandas' dayofweek and Python's weekday() count.
+# Monday first, as pandas' day_of_week and Python's weekday() count.
 WEEKDAYS: tuple[str, ...] = (
     "lunes",
     "martes",

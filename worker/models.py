@@ -12,6 +12,7 @@ import redis.asyncio as aioredis
 
 from etl.recommender_model import RecommenderModel
 from shared import keys
+from shared.wording import jobs as wording
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ class UnknownVersionError(LookupError):
     """No model is published under this dataset version (never published, or already expired)."""
 
     def __init__(self, version: str) -> None:
-        super().__init__(f"La versión del catálogo {version!r} no existe o ya expiró.")
+        super().__init__(wording.unknown_version(version))
         self.version = version
 
     def __reduce__(self) -> tuple[type[LookupError], tuple[str]]:

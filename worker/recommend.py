@@ -9,6 +9,7 @@ from typing import Any
 
 from shared import keys
 from shared.schemas import Movie, RecommendationResult, SimilarMovie
+from shared.wording import jobs as wording
 from worker.state import state_of
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class UnknownMovieError(LookupError):
     """The movie id is not in this dataset version."""
 
     def __init__(self, version: str, movie_id: object) -> None:
-        super().__init__(f"La película con id {movie_id} no está en la versión del catálogo {version!r}.")
+        super().__init__(wording.unknown_movie(version, movie_id))
         self.version = version
         self.movie_id = movie_id
 

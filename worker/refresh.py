@@ -18,7 +18,9 @@ from redis.exceptions import LockError
 
 from etl import layout
 from shared import keys
+from shared.jobs import JobState
 from shared.source import SourceError, content_digest, locate
+from shared.wording import jobs as wording
 from worker import progress, refresh_child
 from worker.state import WorkerState, state_of
 
@@ -48,7 +50,7 @@ async def refresh_lock(client: aioredis.Redis, ttl: float, wait: float) -> Async
     a worker that dies stops renewing, and the lock frees itself within `ttl`."""
     lock = Lock(client, keys.REFRESH_LOCK, timeout=ttl, sleep=0.2, blocking_timeout=wait, thread_local=False)
     if not await lock.acquire():
-        raise RefreshError("Otra actualización del catálogo sigue en curso; inténtalo más tarde.")
+        raise RefreshError(wording.REFRESH_BUSY)
 
     async def renew() -> None:
         while True:
@@ -103,7 +105,7 @@ async def _run_etl(state: WorkerState, job_id: str) -> str:
             if tag == refresh_child.PROGRESS:
                 percent, _, sentence = rest.partition(" ")
                 with contextlib.suppress(ValueError):
-                    await progress.report(state.client, job_id, progress.IN_PROGRESS, int(percent), sentence)
+                    await progress.report(state.client, job_id, JobState.IN_PROGRESS, int(percent), sentence)
             elif tag == refresh_child.VERSION:
                 version = rest.strip()
         code = await child.wait()
@@ -113,7 +115,7 @@ async def _run_etl(state: WorkerState, job_id: str) -> str:
             child.kill()
             await child.wait()
     if code != 0 or not version:
-        raise RefreshError(f"El ETL terminó con un error (código {code}); la versión anterior sigue activa.")
+        raise RefreshError(wording.etl_failed(code))
     return version
 
 
@@ -146,37 +148,29 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
     job_id = str(ctx.get("job_id", "refresh"))
     client = state.client
     report = progress.report
-    await report(
-        client, job_id, progress.IN_PROGRESS, 1, "Esperando a que termine cualquier otra actualización."
-    )
+    await report(client, job_id, JobState.IN_PROGRESS, 1, wording.REFRESH_WAITING)
     try:
         async with refresh_lock(client, keys.REFRESH_LOCK_TTL_SECONDS, LOCK_WAIT_SECONDS):
-            await report(
-                client, job_id, progress.IN_PROGRESS, 5, "Comprobando si los archivos de origen cambiaron."
-            )
+            await report(client, job_id, JobState.IN_PROGRESS, 5, wording.REFRESH_CHECKING_SOURCE)
             try:
                 raw = locate(state.settings.movies_data)
             except SourceError as exc:
-                raise RefreshError(f"No se encontraron los archivos de origen: {exc}") from exc
+                raise RefreshError(wording.source_missing(exc)) from exc
             loop = asyncio.get_running_loop()
             digest = await loop.run_in_executor(state.executor, content_digest, raw)
             previous, previous_digest = await _current(client)
             if previous is not None and previous_digest == digest and not force:
-                sentence = f"Sin cambios: la fuente es la de la versión {previous}; no se publicó nada."
-                await report(client, job_id, progress.COMPLETE, 100, sentence)
+                sentence = wording.source_unchanged(previous)
+                await report(client, job_id, JobState.COMPLETE, 100, sentence)
                 return {
                     "estado": "sin_cambios",
                     "version": previous,
                     "anterior": previous,
                     "detalle": sentence,
                 }
-            await report(
-                client, job_id, progress.IN_PROGRESS, 10, "Construyendo la versión nueva del catálogo."
-            )
+            await report(client, job_id, JobState.IN_PROGRESS, 10, wording.REFRESH_BUILDING)
             version = await _run_etl(state, job_id)
-            await report(
-                client, job_id, progress.IN_PROGRESS, 90, "Cargando el modelo de recomendaciones nuevo."
-            )
+            await report(client, job_id, JobState.IN_PROGRESS, 90, wording.REFRESH_LOADING_MODEL)
             await state.models.get(version)
             if previous is not None and previous != version:
                 await _expire_version(client, previous, keys.OLD_VERSION_GRACE_SECONDS)
@@ -190,21 +184,17 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
         await report(
             client,
             job_id,
-            progress.FAILED,
+            JobState.FAILED,
             100,
-            "La actualización se canceló; la versión anterior sigue activa.",
+            wording.REFRESH_CANCELLED,
         )
         raise
     except RefreshError as exc:
-        await report(client, job_id, progress.FAILED, 100, str(exc))
+        await report(client, job_id, JobState.FAILED, 100, str(exc))
         raise
     except Exception as exc:
-        await report(
-            client, job_id, progress.FAILED, 100, "La actualización falló; la versión anterior sigue activa."
-        )
-        raise RefreshError("La actualización falló; la versión anterior sigue activa.") from exc
-    sentence = f"Versión {version} publicada"
-    if previous is not None:
-        sentence += f"; la anterior ({previous}) deja de servirse en {keys.OLD_VERSION_GRACE_SECONDS} s"
-    await report(client, job_id, progress.COMPLETE, 100, sentence + ".")
-    return {"estado": "actualizado", "version": version, "anterior": previous, "detalle": sentence + "."}
+        await report(client, job_id, JobState.FAILED, 100, wording.REFRESH_FAILED)
+        raise RefreshError(wording.REFRESH_FAILED) from exc
+    sentence = wording.version_published(version, previous, keys.OLD_VERSION_GRACE_SECONDS)
+    await report(client, job_id, JobState.COMPLETE, 100, sentence)
+    return {"estado": "actualizado", "version": version, "anterior": previous, "detalle": sentence}

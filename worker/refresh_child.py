@@ -20,6 +20,7 @@ from pathlib import Path
 import redis
 
 from shared.logging_setup import configure_logging
+from shared.wording import jobs as wording
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def step(percent: int, detail: str) -> None:
         # The ETL's own steps fill 10-90 % of the job; the worker reports the rest.
-        _emit(PROGRESS, 10 + round(percent * 0.8), f"ETL: {detail}.")
+        _emit(PROGRESS, 10 + round(percent * 0.8), wording.etl_step(detail))
 
     progress = Progress(STEPS, step)
     build = build_dataset(args.source, args.data_dir, progress=progress)

@@ -10,7 +10,7 @@ from api.responses import JsonResponse
 from api.routes.params import path_doc, path_text, resources
 from api.schemas import MonthCount, WeekdayCount, errors
 from api.services import calendar
-from shared import sentences
+from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
 

@@ -9,12 +9,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 from starlette.responses import Response
 
-from api import messages
 from api.deps import ResourcesDep
 from api.errors import UnavailableError
 from api.responses import JsonResponse
 from api.schemas import Health, errors
 from api.services.dataset import DatasetNotPublishedError
+from shared.wording import errors as messages
 
 router = APIRouter(tags=["operación"])
 

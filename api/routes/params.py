@@ -13,9 +13,9 @@ from typing import Any, cast
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 
-from api import messages
 from api.errors import ApiError
 from api.lifespan import Resources
+from shared.wording import errors as messages
 
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 

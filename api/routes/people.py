@@ -10,7 +10,7 @@ from api.responses import JsonResponse
 from api.routes.params import NAME_DOC, PERSON_ID_DOC, optional_int, path_text, resources
 from api.schemas import ActorAnswer, DirectorAnswer, errors
 from api.services.people import PersonMatch, Role, find_person
-from shared import sentences
+from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
 

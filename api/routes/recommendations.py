@@ -6,13 +6,13 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import messages
 from api.responses import JsonResponse
 from api.routes.params import resources
 from api.routes.titles import TITLE_PARAMETERS, matched_title
 from api.schemas import JobAccepted, RecommendationAnswer, errors
 from api.services.exclusions import EXCLUDE_DOC, excluded_ids
 from api.services.recommendations import Pending, recommend
+from shared.wording import answers as messages
 
 router = APIRouter(tags=["recomendaciones"])
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import messages
 from api.responses import JsonResponse
 from api.routes.params import MOVIE_ID_DOC, TITLE_DOC, YEAR_DOC, optional_int, path_text, resources
 from api.schemas import ScoreAnswer, VotesAnswer, errors
 from api.services.titles import TitleMatch, find_title
-from shared import sentences
+from shared import query_rules
+from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
 TITLE_PARAMETERS = {"parameters": [TITLE_DOC, YEAR_DOC, MOVIE_ID_DOC]}
@@ -75,13 +75,13 @@ async def votos_titulo(request: Request) -> Response:
         "anio": movie["anio"],
         **card(movie),
     }
-    if movie["votos"] >= sentences.MIN_VOTES:
+    if movie["votos"] >= query_rules.MIN_VOTES:
         body["cumple_minimo"] = True
         body["votos"] = movie["votos"]
         body["promedio"] = movie["promedio"]
         body["mensaje"] = sentences.votes(movie["titulo"], movie["anio"], movie["votos"], movie["promedio"])
     else:
         body["cumple_minimo"] = False
-        body["mensaje"] = messages.votes_below_minimum(movie["titulo"], movie["anio"])
+        body["mensaje"] = sentences.votes_below_minimum(movie["titulo"], movie["anio"])
     body["otras_coincidencias"] = match.others
     return JsonResponse(body)

@@ -12,7 +12,7 @@ from api.deps import ResourcesDep
 from api.schemas import ErrorBody, errors
 from api.service_token import BotDep
 from api.services.user_lists import MAX_FILMS, UserLists
-from shared import wording_lists
+from shared.wording import lists as wording_lists
 
 router = APIRouter(prefix="/usuarios", tags=["listas personales"])
 

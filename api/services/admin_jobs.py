@@ -12,14 +12,16 @@ import redis.asyncio as aioredis
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
 
-from api import messages
 from api.errors import NotFoundError
-from shared import jobs, keys
+from shared import jobs
+from shared.job_progress import read_progress
+from shared.jobs import JobState
 from shared.source import fingerprint
+from shared.wording import errors as messages
+from shared.wording.jobs import STATE_DETAIL
 
 logger = logging.getLogger(__name__)
 
-STATES = ("queued", "in_progress", "complete", "failed")
 _DETAIL_LIMIT = 500
 
 
@@ -36,27 +38,18 @@ async def enqueue_refresh(queue: ArqRedis, movies_data: Path, *, force: bool) ->
     job_id = jobs.refresh_job_id(source, force=force)
     job = await queue.enqueue_job(jobs.REFRESH_DATASET, force=force, _job_id=job_id)
     if job is not None:
-        return job_id, "queued"
+        return job_id, JobState.QUEUED
     state = await job_state(queue, queue, job_id)
     return job_id, state["estado"]
 
 
-def _text(value: bytes | str | None) -> str | None:
-    if value is None:
-        return None
-    return value.decode(errors="replace") if isinstance(value, bytes) else value
-
-
 async def job_state(queue: ArqRedis, client: aioredis.Redis, job_id: str) -> dict[str, Any]:
-    """`job_id`, `estado`, `progreso` (0-100), `detalle`: arq's view plus the worker's progress hash."""
+    """`job_id`, `estado`, `progreso` (0-100), `detalle`: arq's view plus the worker's progress record."""
     job = Job(job_id, queue)
     status = await job.status()
-    progress = {
-        _text(k): _text(v)
-        for k, v in (await client.hgetall(keys.job_progress(job_id))).items()  # type: ignore[misc]
-    }
-    reported = progress.get("estado")
-    if status == JobStatus.not_found and not progress:
+    progress = await read_progress(client, job_id)
+    reported = progress.estado if progress is not None else None
+    if status == JobStatus.not_found and progress is None:
         raise JobNotFoundError(job_id)
     extra: dict[str, Any] = {}
     if status == JobStatus.complete:
@@ -64,36 +57,34 @@ async def job_state(queue: ArqRedis, client: aioredis.Redis, job_id: str) -> dic
         if outcome is not None:
             extra["resultado"] = outcome
     elif status == JobStatus.in_progress:
-        estado = "in_progress"
+        estado = JobState.IN_PROGRESS
     elif status in (JobStatus.queued, JobStatus.deferred):
-        estado = "queued"
+        estado = JobState.QUEUED
     else:
-        estado = reported if reported in STATES else "complete"
-    progreso = _percent(progress.get("progreso"))
-    if estado == "complete":
-        progreso = 100
-    detalle = progress.get("detalle") or messages.JOB_STATES[estado]
+        estado = reported or JobState.COMPLETE
+    progreso = 100 if estado == JobState.COMPLETE else progress.progreso if progress is not None else 0
+    detalle = (progress.detalle if progress is not None else "") or STATE_DETAIL[estado]
     return {
         "job_id": job_id,
-        "estado": estado,
+        "estado": estado.value,
         "progreso": progreso,
         "detalle": detalle[:_DETAIL_LIMIT],
         **extra,
     }
 
 
-async def _outcome(job: Job, reported: str | None) -> tuple[str, Any]:
+async def _outcome(job: Job, reported: JobState | None) -> tuple[JobState, Any]:
     try:
         info = await job.result_info()
     except Exception:
-        # A result arq cannot unpickle here (an exception class of the worker's): trust the worker's hash.
+        # A result arq cannot unpickle here (an exception class of the worker's): trust the worker's record.
         logger.info("result of job %s is not readable here", job.job_id)
-        return (reported if reported in STATES else "failed"), None
+        return reported or JobState.FAILED, None
     if info is None:
-        return (reported if reported in STATES else "complete"), None
+        return reported or JobState.COMPLETE, None
     if not info.success:
-        return "failed", None
-    return "complete", _plain(info.result)
+        return JobState.FAILED, None
+    return JobState.COMPLETE, _plain(info.result)
 
 
 def _plain(value: Any) -> Any:
@@ -103,10 +94,3 @@ def _plain(value: Any) -> Any:
     except TypeError:
         return None
     return value
-
-
-def _percent(value: str | None) -> int:
-    try:
-        return max(0, min(100, round(float(value or 0))))
-    except (ValueError, OverflowError):
-        return 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from api import messages
 from api.errors import InvalidInputError
 from api.services.dataset import DatasetReader
 from shared import keys
 from shared.text import MONTHS, WEEKDAYS, parse_month, parse_weekday
+from shared.wording import errors as messages
 
 _TRIM = " \t/"
 # People type the same few spellings again and again; folding them once is enough.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api import messages
 from api.errors import UnavailableError
 from api.services.answer_memo import note_version_read
 from api.services.pipelined_redis import PipelinedRedis, PipelinedScript
 from shared import keys
+from shared.wording import errors as messages
 
 # GET the pointer, then read one field of that version's key, in one script: an answer can never
 # mix two versions, nor read a version the publisher is deleting between two round trips.

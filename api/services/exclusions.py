@@ -7,7 +7,7 @@ import hashlib
 from starlette.requests import Request
 
 from api.errors import InvalidInputError
-from shared import wording_lists
+from shared.wording import lists as wording_lists
 
 # As many as a personal list holds.
 MAX_EXCLUDED = 1000

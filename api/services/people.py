@@ -8,12 +8,12 @@ from typing import Any, Literal
 
 import orjson
 
-from api import messages
 from api.errors import InvalidInputError, NotFoundError
 from api.services.dataset import DatasetReader
 from api.services.suggestions import CatalogCache
 from shared import keys
 from shared.text import name_key
+from shared.wording import errors as messages
 
 MAX_NAME_LENGTH = 200
 Role = Literal["actor", "director"]
@@ -53,9 +53,9 @@ async def find_person(
     """The person called `text` in `role`; several share the name: `person_id` picks, else most films."""
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInputError(messages.empty_input("el nombre"), code="empty_name")
+        raise InvalidInputError(messages.empty_name(), code="empty_name")
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise InvalidInputError(messages.input_too_long("nombre", MAX_NAME_LENGTH), code="name_too_long")
+        raise InvalidInputError(messages.name_too_long(MAX_NAME_LENGTH), code="name_too_long")
     key_for = keys.actors if role == "actor" else keys.directors
     version, raw = await reader.field(key_for, _name_key(cleaned))
     unslashed = cleaned.rstrip("/").rstrip()

@@ -11,12 +11,13 @@ import orjson
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus, ResultNotFound
 
-from api import messages
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
 from api.services.exclusions import exclusion_digest
 from api.services.titles import TitleMatch
 from shared import jobs, keys
+from shared.jobs import JobState
+from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class Pending:
     """The worker has not finished within the wait: the client asks again later."""
 
     job_id: str
-    estado: str
+    estado: JobState
 
 
 class RecommendationFailedError(UnavailableError):
@@ -79,13 +80,13 @@ async def recommend(
         result = await job.result(timeout=wait_seconds, poll_delay=POLL_SECONDS)
     except TimeoutError:
         status = await job.status()
-        return Pending(job_id, "in_progress" if status == JobStatus.in_progress else "queued")
+        return Pending(job_id, JobState.IN_PROGRESS if status == JobStatus.in_progress else JobState.QUEUED)
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.
         hit = await cached(reader, version, movie_id)
         if hit is not None and _leaves_out(hit, exclude):
             return hit
-        return Pending(job_id, "queued")
+        return Pending(job_id, JobState.QUEUED)
     except asyncio.CancelledError:
         raise
     except Exception as exc:

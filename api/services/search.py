@@ -19,9 +19,10 @@ from api.services.answer_memo import note_version_read
 from api.services.dataset import DatasetNotPublishedError, DatasetReader
 from api.services.pipelined_redis import PipelinedScript
 from api.services.suggestions import CatalogCache
-from shared import keys, wording_lists
+from shared import keys
 from shared.text import fold
 from shared.title_match import tier
+from shared.wording import lists as wording_lists
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_LIMIT = 10

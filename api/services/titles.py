@@ -10,12 +10,12 @@ from urllib.parse import unquote
 
 import orjson
 
-from api import messages
 from api.errors import InvalidInputError, NotFoundError
 from api.services.dataset import DatasetReader
 from api.services.suggestions import CatalogCache
 from shared import keys
 from shared.text import split_title_year, title_key
+from shared.wording import errors as messages
 
 MAX_TITLE_LENGTH = 300
 _ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -61,9 +61,9 @@ def _readings(text: str) -> list[tuple[str, int | None]]:
 def clean_title(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInputError(messages.empty_input("el título de la película"), code="empty_title")
+        raise InvalidInputError(messages.empty_title(), code="empty_title")
     if len(cleaned) > MAX_TITLE_LENGTH:
-        raise InvalidInputError(messages.input_too_long("título", MAX_TITLE_LENGTH), code="title_too_long")
+        raise InvalidInputError(messages.title_too_long(MAX_TITLE_LENGTH), code="title_too_long")
     return cleaned
 
 

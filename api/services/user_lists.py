@@ -15,7 +15,8 @@ import redis.asyncio as aioredis
 
 from api.errors import ApiError, NotFoundError
 from api.services.dataset import DatasetNotPublishedError, DatasetReader
-from shared import keys, wording_lists
+from shared import keys
+from shared.wording import lists as wording_lists
 
 MAX_FILMS = 1000
 STATES = keys.USER_LIST_STATES

@@ -8,10 +8,11 @@ import time
 
 from telegram import Message, Update
 
-from bot import texts
 from bot.context import Context
 from bot.gateway import Gateway, GatewayError, RefusedError
 from bot.handlers.common import Subject, argument, chat_id, failure, send
+from shared.jobs import JobState
+from shared.wording import bot as texts
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ async def _wait_and_report(gateway: Gateway, status: Message, job_id: str) -> No
         except GatewayError as error:
             logger.warning("stopped following job %s: %s", job_id, error.__class__.__name__)
             return
-        if job.get("estado") in ("complete", "failed"):
+        state = JobState.parse(job.get("estado"))
+        if state is not None and state.finished:
             await status.edit_text(
                 texts.refresh_finished(job_id, str(job["estado"]), str(job.get("detalle", "")))
             )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import Context
 from bot.handlers.common import send
-from shared import wording_lists
+from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 
 async def start(update: Update, context: Context) -> None:

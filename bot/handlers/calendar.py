@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.handlers.common import Subject, ask, command, send
-from shared import sentences
+from shared.wording import answers as sentences
 
 
 async def answer_month(update: Update, context: Context, text: str) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards, texts
+from bot import keyboards
 from bot.context import Context
 from bot.handlers import people, recommendations, titles
+from shared.wording import bot as texts
 
 
 async def film_chosen(update: Update, context: Context) -> None:

@@ -8,9 +8,10 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot import keyboards, texts
+from bot import keyboards
 from bot.context import Context
 from bot.gateway import GatewayError, InvalidInputError, NotFoundError, UnavailableError
+from shared.wording import bot as texts
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 # Coroutine, not Awaitable: python-telegram-bot's handler types ask for coroutine functions.
@@ -89,5 +90,5 @@ def failure(error: GatewayError, subject: Subject) -> Reply:
             return texts.invalid_month(subject.text, error.opciones), None
         if subject.kind == "weekday":
             return texts.invalid_weekday(subject.text, error.opciones), None
-        return texts.invalid_input("lo que pediste"), None
+        return texts.INVALID_REQUEST, None
     return texts.SOMETHING_FAILED, None

@@ -8,8 +8,8 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
 from bot.context import Context
+from shared.wording import bot as texts
 
 logger = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
-from bot import list_keyboards, texts
+from bot import list_keyboards
 from bot.context import Context
 from bot.gateway import GatewayError
 from bot.handlers.titles import poster_url
-from shared import wording_lists
-from shared.sentences import MIN_VOTES, decimal, integer
 from shared.text import fold
+from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 logger = logging.getLogger(__name__)
 
@@ -28,17 +28,10 @@ START_PARAMETER = "buscar"
 
 def card_text(film: dict[str, Any]) -> str:
     """The card posted in the chat: the same first line as the bot's own cards, `Título (año)`."""
-    lines = [
-        texts.film_label(str(film["titulo"]), film.get("anio")),
-        f"Estreno: {film['anio']}",
-        f"Score/popularidad: {decimal(float(film['score']))}",
-    ]
-    votes = int(film.get("votos") or 0)
-    if votes >= MIN_VOTES:
-        lines.append(f"Valoraciones: {integer(votes)}")
-    else:
-        lines.append(f"Valoraciones: menos de {integer(MIN_VOTES)}")
-    return "\n".join(lines)
+    label = texts.film_label(str(film["titulo"]), film.get("anio"))
+    return wording_lists.shared_card(
+        label, int(film["anio"]), float(film["score"]), int(film.get("votos") or 0)
+    )
 
 
 def _result(film: dict[str, Any]) -> InlineQueryResultArticle:

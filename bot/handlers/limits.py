@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
 from bot.context import Context
+from shared.wording import bot as texts
 
 
 async def enforce(update: Update, context: Context) -> None:

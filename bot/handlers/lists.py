@@ -9,11 +9,12 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot import keyboards, list_keyboards, texts
+from bot import keyboards, list_keyboards
 from bot.context import Context
 from bot.gateway import ConflictError, GatewayError, UnavailableError
 from bot.handlers.common import send
-from shared import wording_lists
+from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,12 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot import keyboards, texts
+from bot import keyboards
 from bot.context import Context
 from bot.handlers.common import Subject, ask, command, send
-from shared import sentences, wording_lists
+from shared.wording import answers as sentences
+from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 MAX_MESSAGE = 4096
 FILMS_PER_PAGE = 10

@@ -10,12 +10,14 @@ from typing import Any
 from telegram import Message, Update
 from telegram.constants import ChatAction
 
-from bot import keyboards, texts
+from bot import keyboards
 from bot.context import Context
 from bot.gateway import GatewayError, Pending
 from bot.handlers import lists
 from bot.handlers.common import Subject, chat_id, command, failure
 from bot.handlers.titles import offer_others
+from shared.wording import answers as sentences
+from shared.wording import bot as texts
 
 logger = logging.getLogger(__name__)
 
@@ -68,5 +70,5 @@ async def _wait_for_answer(
 async def _show(status: Message, answer: dict[str, Any]) -> None:
     detail = [film for film in answer.get("detalle") or [] if "id" in film and "titulo" in film]
     titles = [str(film["titulo"]) for film in detail] or [str(t) for t in answer.get("recomendaciones", [])]
-    text = texts.recommendation(answer["titulo"], answer["anio"], titles)
+    text = sentences.recommendation(answer["titulo"], answer["anio"], titles)
     await status.edit_text(text, reply_markup=keyboards.films(keyboards.CARD, detail))

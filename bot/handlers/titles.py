@@ -8,11 +8,12 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot import keyboards, texts
+from bot import keyboards
 from bot.context import Context
 from bot.gateway import GatewayError
 from bot.handlers.common import Subject, ask, chat_id, command, failure, send
-from shared import sentences
+from shared.wording import answers as sentences
+from shared.wording import bot as texts
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ async def answer_votes(update: Update, context: Context, title: str, movie_id: i
             answer["titulo"], answer["anio"], int(answer["votos"]), float(answer["promedio"])
         )
     else:
-        text = texts.votes_below_minimum(answer["titulo"], answer["anio"])
+        text = sentences.votes_below_minimum(answer["titulo"], answer["anio"])
     await send(update, context, text)
     if movie_id is None:
         await offer_others(update, context, keyboards.VOTES, answer)

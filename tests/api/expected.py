@@ -74,7 +74,7 @@ def expected() -> Expected:
     raw["return"] = (raw["revenue"] / raw["budget"]).where(raw["budget"] > 0, 0.0)
     raw["year"] = raw["date"].dt.year
     raw["month"] = raw["date"].dt.month
-    raw["weekday"] = raw["date"].dt.dayofweek
+    raw["weekday"] = raw["date"].dt.day_of_week
     movies = raw.set_index("id")
 
     credit_rows = pd.read_csv(SAMPLE / "credits.csv.gz", dtype=str, keep_default_na=False)

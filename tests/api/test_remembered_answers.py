@@ -15,6 +15,7 @@ from etl.publish import publish
 from shared.embedded_redis import EmbeddedRedis
 from tests.api.conftest import serve_in_process, settings_for
 from tests.conftest import MARK
+from tests.waiting import eventually
 
 DIRECTOR = "/get_director/John%20Lasseter"
 
@@ -132,7 +133,8 @@ async def test_switch_under_load_never_mixes_versions(
     client = redis.Redis.from_url(published_redis_url)
     try:
         await asyncio.to_thread(publish, client, changed_build)
-        await asyncio.sleep(0.3)
+        # Keep asking until plenty of answers came from the new version: any old one among them fails.
+        await eventually(lambda: seen.count(True) >= 50, "answers from the new version")
     finally:
         publishing = False
         client.close()

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 import redis
-from telegram.ext import ContextTypes
+from telegram import Update
+from telegram.ext import ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.app import BotApplication, build_application
@@ -25,6 +26,7 @@ from etl.pipeline import Build
 from etl.publish import publish
 from shared.embedded_redis import free_port
 from shared.settings import Settings
+from tests.waiting import eventually
 from tests.worker.conftest import REPO_ROOT, WorkerProcess
 
 TOKEN = "7000001:AAH-test-token-never-logged-9f8e7d"
@@ -32,6 +34,7 @@ ADMIN_TOKEN = "bot-tests-admin-secret-41c2"
 BOT_API_TOKEN = "bot-tests-service-token-0b7d9e2a5c"
 ADMIN_CHAT = 424242
 USER = 1001
+LAST_GROUP = 1_000_000
 
 
 def database_url(server_url: str, db: int) -> str:
@@ -51,7 +54,7 @@ def publish_sample(url: str, build: Build) -> None:
 class ApiProcess:
     """`python -m api` on a free port, as in production."""
 
-    def __init__(self, redis_url: str, data_dir: Path, wait: float) -> None:
+    def __init__(self, redis_url: str, data_dir: Path, wait: float, *, until: str = "/readyz") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k not in {"MOVIES_DATA", "DATA_DIR"}}
@@ -72,7 +75,8 @@ class ApiProcess:
             while True:
                 assert self.process.poll() is None and time.monotonic() < deadline, "the API did not start"
                 with contextlib.suppress(httpx.TransportError):
-                    if client.get("/readyz").status_code == 200:
+                    # /readyz needs a published dataset; /healthz only a running process.
+                    if client.get(until).status_code == 200:
                         break
                 time.sleep(0.1)
 
@@ -114,6 +118,12 @@ class Harness:
     app: BotApplication
     fake: FakeBotApi
     errors: list[BaseException] = field(default_factory=list)
+    # Ids of the updates the bot has finished with, its error handlers included.
+    processed: list[int] = field(default_factory=list)
+
+    async def settled(self, updates: int) -> None:
+        """Waits until the bot has finished with `updates` updates (error handlers included)."""
+        await eventually(lambda: len(self.processed) >= updates, f"the bot finishing {updates} updates")
 
     def chat(self, user_id: int = USER) -> Chat:
         return Chat(self.fake, user_id)
@@ -192,7 +202,12 @@ async def running_bot(settings: Settings, **kwargs: Any) -> AsyncIterator[Harnes
         assert context.error is not None
         harness.errors.append(context.error)
 
+    async def finished(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        harness.processed.append(update.update_id)
+
     app.add_error_handler(record)
+    # The last group: it runs after the update's own handler and after any error handler it raised.
+    app.add_handler(TypeHandler(Update, finished), group=LAST_GROUP)
     await app.initialize()
     # run_polling would call these; a test drives the lifecycle itself.
     assert app.post_init is not None and app.post_shutdown is not None

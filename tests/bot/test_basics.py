@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot import texts
+from shared.wording import bot as texts
 from tests.bot.conftest import ADMIN_CHAT, Harness
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import texts
+from shared.wording import bot as texts
 from tests import independent as ind
 from tests.bot.conftest import Backend, Chat, Harness, buttons
 from tests.bot.spanish import es_dec, es_int

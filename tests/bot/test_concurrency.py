@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot import texts
 from etl.pipeline import Build
+from shared.wording import bot as texts
 from tests.bot.conftest import ApiProcess, bot_settings, buttons, database_url, publish_sample, running_bot
 from tests.worker.conftest import WorkerProcess
 

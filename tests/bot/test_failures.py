@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import redis
 
-from bot import texts
+from etl.pipeline import build_dataset
 from shared.embedded_redis import free_port
+from shared.wording import bot as texts
+from tests import independent as ind
 from tests.bot.conftest import (
     ADMIN_CHAT,
+    ApiProcess,
     Backend,
     Harness,
     assert_no_token,
     bot_settings,
     buttons,
+    database_url,
+    publish_sample,
     running_bot,
 )
+from tests.bot.spanish import es_dec, es_int
+from tests.etl import raw_rows as raw
 
 
 async def test_rate_limit_is_polite_and_said_once(backend: Backend) -> None:
@@ -75,15 +84,33 @@ async def test_api_down(caplog: pytest.LogCaptureFixture) -> None:
     assert_no_token(caplog)
 
 
-def _api_answering(status: int, body: dict[str, object]) -> httpx.MockTransport:
-    return httpx.MockTransport(lambda request: httpx.Response(status, json=body))
+async def test_an_api_without_a_dataset_gets_a_spanish_sentence(
+    embedded_redis_url: str, tmp_path: Path
+) -> None:
+    """The real API on an empty database answers 503 `dataset_not_published`."""
+    url = database_url(embedded_redis_url, 8)
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    api = ApiProcess(url, tmp_path, wait=1, until="/healthz")
+    try:
+        async with httpx.AsyncClient(base_url=api.url) as client:
+            answer = await client.get("/cantidad_filmaciones_dia/lunes")
+        assert answer.status_code == 503 and answer.json()["error"] == "dataset_not_published"
+        async with running_bot(bot_settings(api.url)) as bot:
+            assert await bot.chat().ask("/dia lunes") == texts.API_UNAVAILABLE
+        assert bot.errors == []
+    finally:
+        api.stop()
 
 
-async def test_api_errors_become_spanish_sentences() -> None:
-    unavailable = _api_answering(503, {"error": "dataset_not_published", "detail": "Corré el ETL"})
-    async with running_bot(bot_settings("http://api.test"), gateway_transport=unavailable) as bot:
-        assert await bot.chat().ask("/dia lunes") == texts.API_UNAVAILABLE
-    broken = _api_answering(500, {"error": "internal_error", "detail": "Ocurrió un error interno"})
+async def test_an_api_failing_inside_gets_an_apology() -> None:
+    """A 500 the real API cannot be made to answer on purpose: the only answer faked here."""
+    broken = httpx.MockTransport(
+        lambda request: httpx.Response(500, json={"error": "internal_error", "detail": "Ocurrió un error"})
+    )
     async with running_bot(bot_settings("http://api.test"), gateway_transport=broken) as bot:
         assert await bot.chat().ask("/actor Tom Hanks") == texts.SOMETHING_FAILED
     assert bot.errors == []
@@ -104,58 +131,51 @@ async def test_the_error_handler_logs_and_apologises(caplog: pytest.LogCaptureFi
     assert record.exc_info is not None and "a bug in the bot" not in texts.SOMETHING_FAILED
 
 
-def _film_api(request: httpx.Request) -> httpx.Response:
-    """The API as branch api2 answers: a poster path and the directors next to the usual fields."""
-    extra = {"poster_path": "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg", "directores": ["John Lasseter"]}
-    base = {"id": 862, "titulo": "Toy Story", "anio": 1995, "otras_coincidencias": [], **extra}
-    if request.url.path.startswith("/score_titulo/"):
-        return httpx.Response(200, json={**base, "score": 21.946943})
-    return httpx.Response(200, json={**base, "cumple_minimo": True, "votos": 5415, "promedio": 7.7})
-
-
-async def test_a_card_shows_the_poster_or_falls_back_to_text() -> None:
+async def test_a_card_shows_the_poster_or_falls_back_to_text(harness: Harness) -> None:
+    movie = ind.movies().set_index("id").loc[862]
+    [crew] = ind.credit_rows().query("id == 862")["crew"]
+    directors = [member["name"] for member in crew if member["job"] == "Director"]
     card_text = "\n".join(
         [
             "Toy Story (1995)",
             "Estreno: 1995",
-            "Score/popularidad: 21,95",
-            "Valoraciones: 5.415, con un promedio de 7,70",
-            "Director: John Lasseter",
+            f"Score/popularidad: {es_dec(movie.popularity)}",
+            f"Valoraciones: {es_int(movie.vote_count)}, con un promedio de {es_dec(movie.vote_average)}",
+            f"Director: {' y '.join(directors)}",
         ]
     )
-    async with running_bot(
-        bot_settings("http://api.test"), gateway_transport=httpx.MockTransport(_film_api)
-    ) as bot:
-        chat = bot.chat()
-        [photo] = await chat.send("Toy Story")
-        assert photo["caption"] == card_text
-        assert (
-            photo["photo"][0]["file_id"] == "https://image.tmdb.org/t/p/w500/rhIRbceoE9lR4veEXuwCC2wARtG.jpg"
-        )
-        card_buttons = [("Quiero verla", "l:q:862"), ("Ya la vi", "l:v:862"), ("Más como esta", "r:862")]
-        assert buttons(photo) == card_buttons
-        bot.fake.reject_photos = True
-        [text] = await chat.send("Toy Story")
-        assert text["text"] == card_text and buttons(text) == card_buttons
-    assert bot.errors == []
+    chat = harness.chat()
+    [photo] = await chat.send("Toy Story")
+    assert photo["caption"] == card_text
+    assert photo["photo"][0]["file_id"] == f"https://image.tmdb.org/t/p/w500{movie.poster_path}"
+    card_buttons = [("Quiero verla", "l:q:862"), ("Ya la vi", "l:v:862"), ("Más como esta", "r:862")]
+    assert buttons(photo) == card_buttons
+    harness.fake.reject_photos = True  # Telegram cannot fetch the poster: the card comes as text
+    [text] = await chat.send("Toy Story")
+    assert text["text"] == card_text and buttons(text) == card_buttons
 
 
-def _prolific_director(request: httpx.Request) -> httpx.Response:
-    """A director whose name does not fit in a button's 64 bytes of data, with 15 films."""
-    name = "Ñandú " * 12
-    films = [
-        {"id": i, "titulo": f"Film {i}", "fecha_estreno": f"20{i:02d}-01-01", "retorno": 0.0}
-        | {"costo": 0.0, "recaudacion": 0.0, "ganancia": 0.0}
-        for i in range(15)
-    ]
-    body = {"director": name, "id": 9, "retorno_total": 0.0, "peliculas": films, "otras_coincidencias": []}
-    return httpx.Response(200, json=body)
+LONG_NAME = " ".join(["Ñandú"] * 12)
 
 
-async def test_a_long_name_gets_its_filmography_in_several_messages() -> None:
-    transport = httpx.MockTransport(_prolific_director)
-    async with running_bot(bot_settings("http://api.test"), gateway_transport=transport) as bot:
-        first, second = await bot.chat().send("/director Ñandú", expect=2)
+@pytest.fixture(scope="module")
+def prolific_api(embedded_redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiProcess]:
+    """The real API over a dataset of 15 films by a director whose name does not fit in a button."""
+    source = tmp_path_factory.mktemp("prolific-source")
+    rows = [raw.movie(str(100 + i), f"Film {i}", f"20{i:02d}-01-01") for i in range(15)]
+    raw.write_movies(source, rows)
+    raw.write_credits(source, [(str(100 + i), [], [raw.director(9, LONG_NAME)]) for i in range(15)])
+    url = database_url(embedded_redis_url, 9)
+    publish_sample(url, build_dataset(source, tmp_path_factory.mktemp("prolific-data")))
+    api = ApiProcess(url, tmp_path_factory.mktemp("prolific-api"), wait=1)
+    yield api
+    api.stop()
+
+
+async def test_a_long_name_gets_its_filmography_in_several_messages(prolific_api: ApiProcess) -> None:
+    async with running_bot(bot_settings(prolific_api.url)) as bot:
+        first, second = await bot.chat().send(f"/director {LONG_NAME.lower()}", expect=2)
+        assert first["text"].startswith(f"El director {LONG_NAME} ha dirigido 15 películas")
         assert first["text"].endswith("Películas 1-10 de 15") and second["text"].endswith(
             "Películas 11-15 de 15"
         )
@@ -171,5 +191,5 @@ async def test_a_double_tap_on_a_page_button(harness: Harness) -> None:
     await harness.fake.wait_until(lambda: page["text"].endswith("Películas 11-14 de 14"))
     await chat.press(stale, "Ver más ▸", expect=0)
     await harness.fake.wait_until(lambda: [m for m, _ in harness.fake.calls].count("editMessageText") == 2)
-    await asyncio.sleep(0.3)  # time for a refused edit to reach the error handlers, if it did
+    await harness.settled(3)  # the command and both taps, a refused edit's error handling included
     assert harness.errors == [] and len(chat.messages) == 1

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.handlers import titles
 from bot.inline_cache import InlineCache
-from shared import wording_lists
+from shared.wording import lists as wording_lists
 from tests import independent as ind
 from tests.bot.conftest import Backend, Harness
 from tests.bot.spanish import es_dec, es_int

@@ -9,7 +9,7 @@ import httpx
 import redis
 
 from bot.devtools.fake_bot_api import Json
-from shared import wording_lists
+from shared.wording import lists as wording_lists
 from tests.bot.conftest import BOT_API_TOKEN, Backend, Chat, Harness, buttons
 
 BOT = {"Authorization": f"Bearer {BOT_API_TOKEN}"}

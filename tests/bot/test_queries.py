@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests import independent as ind
-from tests.bot.conftest import Harness, buttons
+from tests.bot.conftest import Backend, Harness, buttons
 from tests.bot.spanish import es_dec, es_int
 
 
@@ -19,7 +19,7 @@ def _person_id(name: str, *, director: bool) -> int:
 async def test_month_and_weekday(harness: Harness) -> None:
     movies = ind.movies()
     january = int((movies["date"].dt.month == 1).sum())
-    wednesday = int((movies["date"].dt.dayofweek == 2).sum())
+    wednesday = int((movies["date"].dt.day_of_week == 2).sum())
     chat = harness.chat()
     expected = f"{es_int(january)} cantidad de películas fueron estrenadas en el mes de enero"
     assert await chat.ask("/mes enero") == expected
@@ -43,7 +43,7 @@ async def test_invalid_month_and_day_list_the_options(harness: Harness) -> None:
     )
 
 
-async def test_score_and_votes(harness: Harness) -> None:
+async def test_score_and_votes(harness: Harness, backend: Backend) -> None:
     movies = ind.movies().set_index("id")
     toy = movies.loc[862]
     chat = harness.chat()
@@ -55,10 +55,13 @@ async def test_score_and_votes(harness: Harness) -> None:
         "La película Toy Story fue estrenada en el año 1995. La misma cuenta con un total de "
         f"{es_int(toy.vote_count)} valoraciones, con un promedio de {es_dec(toy.vote_average)}"
     )
-    assert await chat.ask("/votos_titulo Grumpier Old Men") == (
+    below = (
         "La película Grumpier Old Men fue estrenada en el año 1995, pero no cumple la condición de tener "
-        "al menos 2.000 valoraciones, así que no informo sus votos ni su promedio"
+        "al menos 2.000 valoraciones, por lo que no se informan sus votos ni su promedio"
     )
+    assert await chat.ask("/votos_titulo Grumpier Old Men") == below
+    # The bot and the API say it with the same sentence.
+    assert backend.api.get("/votos_titulo/Grumpier%20Old%20Men")["mensaje"] == below
 
 
 async def test_actor(harness: Harness) -> None:

@@ -14,7 +14,7 @@ from tests import independent
 def test_month_and_weekday_counts(sample_build: Build) -> None:
     expected = independent.movies()
     assert sample_build.artefacts.months == expected["date"].dt.month.value_counts().to_dict()
-    assert sample_build.artefacts.weekdays == expected["date"].dt.dayofweek.value_counts().to_dict()
+    assert sample_build.artefacts.weekdays == expected["date"].dt.day_of_week.value_counts().to_dict()
     assert sum(sample_build.artefacts.months.values()) == len(expected)
 
 

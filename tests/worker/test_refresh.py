@@ -13,12 +13,14 @@ from arq.jobs import Job
 
 from etl import layout
 from shared import jobs, keys
+from shared.job_progress import JobProgress, read_progress
+from shared.jobs import JobState
 from shared.schemas import RecommendationResult
 from shared.settings import Settings
 from shared.source import fingerprint
 from tests.conftest import MARK
+from tests.waiting import eventually
 from tests.worker.conftest import WorkerFactory, running
-from worker import progress
 from worker.state import STATE_KEY, WorkerState
 
 
@@ -47,14 +49,23 @@ async def _ask(pool: ArqRedis, movie_id: int) -> RecommendationResult:
     return RecommendationResult.model_validate(await job.result(timeout=20, poll_delay=0.005))
 
 
-async def _wait_for(pool: ArqRedis, job_id: str, *states: str, seconds: float = 60) -> dict[str, str]:
-    """Poll the job's progress hash until it reaches one of `states`."""
-    for _ in range(int(seconds / 0.05)):
-        state = await progress.read(pool, job_id)
-        if state.get("estado") in states:
-            return state
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} never reached {states}: {await progress.read(pool, job_id)}")
+async def _wait_for(pool: ArqRedis, job_id: str, *states: JobState, seconds: float = 60) -> JobProgress:
+    """Poll the job's progress record until it reaches one of `states`."""
+    seen: list[JobProgress | None] = [None]
+
+    async def reached() -> bool:
+        seen[0] = await read_progress(pool, job_id)
+        return seen[0] is not None and seen[0].estado in states
+
+    await eventually(reached, f"job {job_id} reaching {states}", within=seconds)
+    assert seen[0] is not None
+    return seen[0]
+
+
+async def _progress(pool: ArqRedis, job_id: str) -> JobProgress:
+    record = await read_progress(pool, job_id)
+    assert record is not None, f"no progress record for {job_id}"
+    return record
 
 
 def _settings(base: Settings, source: Path) -> Settings:
@@ -76,9 +87,9 @@ async def test_unchanged_source_is_a_cheap_noop(
     assert time.perf_counter() - started < 10
     assert await _current(arq_pool) == before
     assert await _versions(arq_pool) == {before}
-    state = await progress.read(arq_pool, job_id)
-    assert state["estado"] == progress.COMPLETE and state["progreso"] == "100"
-    assert "Sin cambios" in state["detalle"]
+    state = await _progress(arq_pool, job_id)
+    assert state.estado == JobState.COMPLETE and state.progreso == 100
+    assert "Sin cambios" in state.detalle
     assert await arq_pool.ttl(keys.meta(before)) == -1  # the live version never expires
 
 
@@ -105,8 +116,8 @@ async def test_forced_refresh_publishes_warms_and_retires_the_old_version(
     assert 0 < await arq_pool.ttl(keys.meta(before)) <= keys.OLD_VERSION_GRACE_SECONDS
     assert 0 < await arq_pool.ttl(keys.movies(before)) <= keys.OLD_VERSION_GRACE_SECONDS
     assert await arq_pool.ttl(keys.meta(after)) == -1
-    state = await progress.read(arq_pool, job_id)
-    assert state["estado"] == progress.COMPLETE and after in state["detalle"]
+    state = await _progress(arq_pool, job_id)
+    assert state.estado == JobState.COMPLETE and after in state.detalle
 
 
 async def test_repeated_refreshes_keep_two_builds_on_disk(
@@ -147,8 +158,7 @@ async def test_simultaneous_triggers_run_one_refresh(
     assert after != before
     assert await _versions(arq_pool) == {before, after}  # exactly one new version
     details = [
-        (await progress.read(arq_pool, job_id))["detalle"]
-        for job_id in (same_id, "cron:refresh_dataset:test")
+        (await _progress(arq_pool, job_id)).detalle for job_id in (same_id, "cron:refresh_dataset:test")
     ]
     assert sorted(detail.split(" ")[0] for detail in details) == ["Sin", "Versión"], details
 
@@ -174,12 +184,18 @@ async def test_refresh_while_answering_queries_loses_and_mixes_nothing(
 
     async with running(make_worker(settings, burst=False)):
         clients = [asyncio.create_task(client(k)) for k in range(3)]
-        await asyncio.sleep(0.5)
+        # Queries are flowing against the old version before the refresh starts...
+        await eventually(lambda: len(answers) + len(failures) >= 6, "answers from the old version")
         job_id = jobs.refresh_job_id(fingerprint(changed_source))
         refresh = await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id)
         assert refresh is not None
-        await _wait_for(arq_pool, job_id, progress.COMPLETE, progress.FAILED)
-        await asyncio.sleep(0.5)
+        await _wait_for(arq_pool, job_id, JobState.COMPLETE, JobState.FAILED)
+        # ...and keep flowing until some are answered from the new one (or the check below fails).
+        switched = await _current(arq_pool)
+        await eventually(
+            lambda: bool(failures) or any(a.version == switched for a in answers),
+            "answers from the new version",
+        )
         done.set()
         await asyncio.gather(*clients)
 
@@ -216,15 +232,15 @@ async def test_refresh_killed_half_way_leaves_the_old_version_serving(
         deadline = time.monotonic() + 30
         children: list[psutil.Process] = []
         while not children and time.monotonic() < deadline:
-            state = await progress.read(arq_pool, job_id)
-            if int(state.get("progreso", 0)) >= 10:
+            state = await read_progress(arq_pool, job_id)
+            if state is not None and state.progreso >= 10:
                 children = _etl_children()
             await asyncio.sleep(0.02)
         assert children, "the ETL child never started"
         for child in children:
             child.kill()
-        state = await _wait_for(arq_pool, job_id, progress.FAILED)
-        assert "la versión anterior sigue activa" in state["detalle"]
+        state = await _wait_for(arq_pool, job_id, JobState.FAILED)
+        assert "la versión anterior sigue activa" in state.detalle
         assert await _current(arq_pool) == old
         assert await arq_pool.ttl(keys.meta(old)) == -1
         answer = await _ask(arq_pool, 862)
@@ -233,7 +249,7 @@ async def test_refresh_killed_half_way_leaves_the_old_version_serving(
         # The next refresh (same trigger) is accepted and succeeds.
         retry = await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id)
         assert retry is not None
-        await _wait_for(arq_pool, job_id, progress.COMPLETE)
+        await _wait_for(arq_pool, job_id, JobState.COMPLETE)
         new = await _current(arq_pool)
         assert new != old
         answer = await _ask(arq_pool, 862)

@@ -1,21 +1,11 @@
-"""The brief's answer sentences and the Spanish number format, shared by the API and the bot."""
+"""The answers to the brief's questions, written once for the API (`mensaje`) and the bot."""
 
 from __future__ import annotations
 
-# The brief's threshold for reporting a film's votes.
-MIN_VOTES = 2000
+from collections.abc import Sequence
 
-
-def integer(value: float) -> str:
-    """`1234567` -> `1.234.567`."""
-    return f"{round(value):,}".replace(",", ".")
-
-
-def decimal(value: float, digits: int = 2) -> str:
-    """`1234567.891` -> `1.234.567,89`."""
-    text = f"{value:,.{digits}f}"
-    # Swap the two separators through a placeholder so neither replacement undoes the other.
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+from shared.query_rules import MIN_VOTES
+from shared.wording.formats import decimal, enumeration, integer
 
 
 def month_count(count: int, month: str) -> str:
@@ -40,6 +30,13 @@ def votes(title: str, year: int, count: int, average: float) -> str:
     )
 
 
+def votes_below_minimum(title: str, year: int) -> str:
+    return (
+        f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
+        f"menos {integer(MIN_VOTES)} valoraciones, por lo que no se informan sus votos ni su promedio"
+    )
+
+
 def actor(name: str, films: int, total: float, average: float) -> str:
     return (
         f"El actor {name} ha participado de {integer(films)} cantidad de filmaciones, el mismo ha "
@@ -50,3 +47,11 @@ def actor(name: str, films: int, total: float, average: float) -> str:
 def director(name: str, films: int, total: float) -> str:
     noun = "película" if films == 1 else "películas"
     return f"El director {name} ha dirigido {integer(films)} {noun}, con un retorno total de {decimal(total)}"
+
+
+def recommendation(title: str, year: int, titles: Sequence[str]) -> str:
+    return f"Si te gustó {title} ({year}), te recomiendo: {enumeration(titles)}"
+
+
+def recommendation_pending() -> str:
+    return "Estoy calculando las recomendaciones; vuelve a preguntar en unos segundos"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.sentences import decimal, integer
+from shared.query_rules import MIN_VOTES
+from shared.wording.formats import date, decimal, integer
 
 # --- API ---------------------------------------------------------------------------------------
 
@@ -72,6 +73,12 @@ def inline_description(year: int, score: float, votes: int) -> str:
     return f"{year} · popularidad {decimal(score)} · {integer(votes)} votos"
 
 
+def shared_card(label: str, year: int, score: float, votes: int) -> str:
+    """The card a chosen inline result posts: the same first line as the bot's own cards."""
+    counted = integer(votes) if votes >= MIN_VOTES else f"menos de {integer(MIN_VOTES)}"
+    return f"{label}\nEstreno: {year}\nScore/popularidad: {decimal(score)}\nValoraciones: {counted}"
+
+
 # --- Bot: the personal list ------------------------------------------------------------------------
 
 LIST_EMPTY = "Tu lista está vacía. En la ficha de una película toca «Quiero verla» o «Ya la vi»."
@@ -112,7 +119,7 @@ UNKNOWN = "sin datos"
 def directed_film(film: dict[str, object]) -> str:
     """One line of a filmography: a budget or revenue of 0 is unknown ("sin datos"), and return and
     profit are shown only when both are known (the API's numbers stay as they are)."""
-    released = _date(str(film["fecha_estreno"]))
+    released = date(str(film["fecha_estreno"]))
     budget, revenue = _number(film.get("costo")), _number(film.get("recaudacion"))
     cost = f"US$ {integer(budget)}" if budget > 0 else UNKNOWN
     takings = f"US$ {integer(revenue)}" if revenue > 0 else UNKNOWN
@@ -126,14 +133,6 @@ def directed_film(film: dict[str, object]) -> str:
 
 def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
-
-
-def _date(iso: str) -> str:
-    """`AAAA-mm-dd` -> `dd/mm/AAAA`, as the rest of the bot writes dates."""
-    parts = iso.split("-")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        return iso
-    return "/".join(reversed(parts))
 
 
 # --- Bot: menu and help --------------------------------------------------------------------------

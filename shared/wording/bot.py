@@ -1,10 +1,13 @@
-"""Every sentence the bot writes besides the brief's answers (shared.sentences), in Spanish (tú forms)."""
+"""The bot's own words (tú forms): menu, help, buttons, cards, refusals; the answers are in `answers`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.sentences import MIN_VOTES, decimal, integer
+from shared.jobs import JobState
+from shared.query_rules import MIN_VOTES
+from shared.wording.formats import decimal, enumeration, integer
+from shared.wording.jobs import STATE_LABEL
 
 START = (
     "¡Hola! Soy Cartelera: respondo preguntas sobre películas y te recomiendo otras parecidas.\n\n"
@@ -24,7 +27,7 @@ HELP = (
     "/mes <mes> — cuántas películas se estrenaron en ese mes (/mes enero)\n"
     "/dia <día> — cuántas se estrenaron ese día de la semana (/dia miércoles)\n"
     "/score <título> — año de estreno y popularidad (/score Toy Story)\n"
-    "/votos <título> — valoraciones, si tiene al menos 2.000 (/votos Heat)\n"
+    f"/votos <título> — valoraciones, si tiene al menos {integer(MIN_VOTES)} (/votos Heat)\n"
     "/actor <nombre> — películas y retorno de un actor o actriz (/actor Tom Hanks)\n"
     "/director <nombre> — películas dirigidas, con su retorno (/director Woody Allen)\n"
     "/recomendacion <título> — 5 películas parecidas (/recomendacion Toy Story)\n\n"
@@ -69,21 +72,6 @@ OTHER_TITLES = "Hay otras películas con este título. ¿Buscabas alguna de esta
 MORE = "Ver más ▸"
 PREVIOUS = "◂ Anterior"
 
-_JOB_STATES = {
-    "queued": "en cola",
-    "in_progress": "en curso",
-    "complete": "terminada",
-    "failed": "falló",
-    "deferred": "programada",
-}
-
-
-def votes_below_minimum(title: str, year: int) -> str:
-    return (
-        f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
-        f"menos {integer(MIN_VOTES)} valoraciones, así que no informo sus votos ni su promedio"
-    )
-
 
 def page_footer(first: int, last: int, total: int) -> str:
     return f"Películas {first}-{last} de {total}"
@@ -92,10 +80,6 @@ def page_footer(first: int, last: int, total: int) -> str:
 def homonyms(count: int) -> str:
     noun = "otra persona" if count == 1 else "otras personas"
     return f"(Hay {count} {noun} con este nombre; respondo por quien tiene más películas.)"
-
-
-def recommendation(title: str, year: int, titles: Sequence[str]) -> str:
-    return f"Si te gustó {title} ({year}), te recomiendo: {_enumeration(titles)}"
 
 
 def searching(title: str) -> str:
@@ -123,7 +107,7 @@ def card(title: str, year: int, popularity: float, votes: dict[str, object], dir
         lines.append(f"Valoraciones: menos de {integer(MIN_VOTES)}")
     if directors:
         label = "Director" if len(directors) == 1 else "Dirección"
-        lines.append(f"{label}: {_enumeration(directors)}")
+        lines.append(f"{label}: {enumeration(directors)}")
     return "\n".join(lines)
 
 
@@ -157,6 +141,9 @@ def invalid_input(what: str) -> str:
     return f"No pude entender {what}. Revisa lo que escribiste y vuelve a probar."
 
 
+INVALID_REQUEST = invalid_input("lo que pediste")
+
+
 def rate_limited(per_minute: int) -> str:
     return (
         f"Vas muy rápido: puedo responderte hasta {per_minute} consultas por minuto. "
@@ -173,7 +160,7 @@ def refresh_requested(job_id: str, state: str) -> str:
 
 
 def refresh_finished(job_id: str, state: str, detail: str) -> str:
-    outcome = "terminó" if state == "complete" else "falló"
+    outcome = "terminó" if state == JobState.COMPLETE else "falló"
     return f"La actualización de los datos {outcome} (tarea {job_id})." + (f" {detail}" if detail else "")
 
 
@@ -182,14 +169,8 @@ def refresh_unfinished(job_id: str) -> str:
 
 
 def job_state(state: str) -> str:
-    return _JOB_STATES.get(state, state)
-
-
-def _enumeration(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " y " + items[-1]
+    known = JobState.parse(state)
+    return state if known is None else STATE_LABEL[known]
 
 
 def _number(value: object) -> float:

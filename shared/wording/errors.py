@@ -1,10 +1,8 @@
-"""Every Spanish sentence the gateway writes besides the brief's answers (those are in shared.sentences)."""
+"""The API's error sentences: the `detail` of every 4xx/5xx, naming what the person typed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from shared.sentences import MIN_VOTES, integer
 
 _ECHO_LIMIT = 80
 
@@ -13,30 +11,6 @@ def echo(text: str) -> str:
     """What the person typed, between «», cut short: a sentence must stay readable whatever came in."""
     shown = text if len(text) <= _ECHO_LIMIT else text[: _ECHO_LIMIT - 1] + "…"
     return f"«{shown}»"
-
-
-def _enumeration(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " y " + items[-1]
-
-
-def votes_below_minimum(title: str, year: int) -> str:
-    return (
-        f"La película {title} fue estrenada en el año {year}, pero no cumple la condición de tener al "
-        f"menos {integer(MIN_VOTES)} valoraciones, por lo que no se informan sus votos ni su promedio"
-    )
-
-
-def recommendation(title: str, year: int, titles: Sequence[str]) -> str:
-    return f"Si te gustó {title} ({year}), te recomiendo: {_enumeration(list(titles))}"
-
-
-def recommendation_pending() -> str:
-    return "Estoy calculando las recomendaciones; vuelve a preguntar en unos segundos"
-
-
-# Errors -------------------------------------------------------------------------------------------
 
 
 def title_not_found(title: str, has_suggestions: bool) -> str:
@@ -63,11 +37,27 @@ def person_id_not_found(name: str, person_id: int) -> str:
     return f"Ninguna persona llamada «{name}» tiene el id {person_id}. Estas son las que llevan ese nombre."
 
 
-def empty_input(what: str) -> str:
+def empty_title() -> str:
+    return _empty_input("el título de la película")
+
+
+def empty_name() -> str:
+    return _empty_input("el nombre")
+
+
+def title_too_long(limit: int) -> str:
+    return _input_too_long("título", limit)
+
+
+def name_too_long(limit: int) -> str:
+    return _input_too_long("nombre", limit)
+
+
+def _empty_input(what: str) -> str:
     return f"Falta {what}: escríbelo al final de la ruta."
 
 
-def input_too_long(what: str, limit: int) -> str:
+def _input_too_long(what: str, limit: int) -> str:
     return f"El {what} es demasiado largo (máximo {limit} caracteres)."
 
 
@@ -134,11 +124,3 @@ VALIDATION_PROBLEMS = {
 def invalid_parameters(problems: Sequence[tuple[str, str]]) -> str:
     parts = [f"«{field}» {VALIDATION_PROBLEMS.get(kind, 'no es válido')}" for field, kind in problems]
     return "Parámetros inválidos: " + "; ".join(parts) + "." if parts else "La solicitud no es válida."
-
-
-JOB_STATES = {
-    "queued": "La tarea está en cola, esperando un worker.",
-    "in_progress": "La tarea está en curso.",
-    "complete": "La tarea terminó correctamente.",
-    "failed": "La tarea falló.",
-}
