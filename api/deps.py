@@ -33,7 +33,7 @@ async def require_admin(
         raise ForbiddenError(messages.ADMIN_DISABLED, code="admin_disabled")
     if credentials is None or not credentials.credentials:
         raise UnauthorizedError(messages.MISSING_TOKEN, headers={"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+    if not hmac.compare_digest(credentials.credentials.encode(), expected.get_secret_value().encode()):
         raise ForbiddenError(messages.WRONG_TOKEN, code="invalid_token")
 
 

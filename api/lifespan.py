@@ -18,10 +18,9 @@ from api.services.dataset import DatasetReader
 from api.services.pipelined_redis import PipelinedRedis
 from api.services.suggestions import CatalogCache
 from api.services.version_watch import VersionWatch
-from shared.embedded_redis import EmbeddedRedis, resolve_redis_url
 from shared.jobs import QUEUE_NAME
 from shared.redis_client import async_redis
-from shared.settings import Settings
+from shared.settings import ApiSettings
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ logger = logging.getLogger(__name__)
 class Resources:
     """What every request may use; yielded as lifespan state, so nothing lives in module globals."""
 
-    settings: Settings
+    settings: ApiSettings
     redis: aioredis.Redis
     queue: ArqRedis
     dataset: DatasetReader
@@ -40,17 +39,14 @@ class Resources:
 
 @asynccontextmanager
 async def open_resources(
-    settings: Settings, metrics: Metrics, memo: AnswerMemo | None = None
+    settings: ApiSettings, metrics: Metrics, memo: AnswerMemo | None = None
 ) -> AsyncIterator[Resources]:
     """Connects lazily: the app starts even while Redis is down, answers 503, and recovers by itself.
+    The Redis at `settings.redis_url` belongs to whoever started it: nothing here starts or stops one.
 
     With a `memo`, a version watch keeps it on the current dataset version (see RememberedAnswersMiddleware).
     """
-    server: EmbeddedRedis | None = None
-    if settings.redis_url is None:
-        url, server = await asyncio.to_thread(resolve_redis_url, None, settings.data_dir)
-    else:
-        url = settings.redis_url
+    url = settings.redis_address()
     client = async_redis(url)
     # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
     queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME)
@@ -71,5 +67,3 @@ async def open_resources(
             await warming
         await lookups.aclose()
         await client.aclose(close_connection_pool=True)
-        if server is not None:
-            await asyncio.to_thread(server.stop)

@@ -1,4 +1,5 @@
-"""The ASGI app: `create_app(settings)` wires routers, middleware and error handlers; `app` is the default."""
+"""The ASGI app: `create_app(settings)` wires routers, middleware and error handlers; `app` is built from
+the environment when a server first asks for it (`uvicorn api.main:app`), never at import."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.lifespan import open_resources
-from api.observability import Metrics, RequestContextMiddleware
+from api.observability import Metrics, RequestContextMiddleware, quiet_uvicorn_access
 from api.remembered_answers import RememberedAnswersMiddleware
 from api.responses import JsonResponse
 from api.routes import admin, calendar, health, people, recommendations, search, titles, users
 from api.services.answer_memo import AnswerMemo
-from shared.settings import Settings
+from shared.logging_setup import configure_logging
+from shared.settings import ApiSettings, load
 
 DESCRIPTION = (
     "Preguntas sobre el catálogo de películas y recomendaciones por contenido. Todas las respuestas "
@@ -24,8 +26,10 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: ApiSettings) -> FastAPI:
+    """The app over the Redis at `settings.redis_url`, which must be set: the app never starts a
+    Redis (only `python -m api` may, and then it passes the URL in)."""
+    settings.redis_address()  # fails now, not at the first request, when there is no URL
     metrics = Metrics()
     memo = AnswerMemo(settings.api_remember_megabytes * 2**20) if settings.api_remember_answers else None
 
@@ -59,4 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-app = create_app()
+def __getattr__(name: str) -> FastAPI:
+    # `api.main:app` for any ASGI server: built on first access, from the environment of that moment.
+    if name == "app":
+        settings = load(ApiSettings)
+        # This is the entry point for other servers: our log format replaces theirs.
+        configure_logging("api", settings.log_level, settings.log_format, request_ids=True)
+        quiet_uvicorn_access()
+        app = create_app(settings)
+        globals()["app"] = app
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,12 +1,10 @@
-"""Request ids, structured (JSON) logs and Prometheus metrics for the gateway."""
+"""Request ids, the access log line and Prometheus metrics of the gateway (format: shared.logging_setup)."""
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import os
 import re
-import sys
 import time
 from typing import Any
 
@@ -21,6 +19,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.logging_setup import request_id_var
 from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
@@ -31,11 +30,8 @@ _REQUEST_ID_RAW = REQUEST_ID_HEADER.lower().encode()
 # An incoming id is honoured only when it is short and plain, so it cannot inject into logs.
 _VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-_LOG_FIELDS = ("method", "path", "route", "status", "duration_ms", "client")
 
 
 class Metrics:
@@ -184,46 +180,6 @@ def _incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
-class RequestIdFilter(logging.Filter):
-    """Stamps every record with the id of the request being served ("-" outside requests)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
-        return True
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request id and known extras."""
-
-    converter = staticmethod(time.gmtime)
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", request_id_var.get()),
-        }
-        for field in _LOG_FIELDS:
-            value = getattr(record, field, None)
-            if value is not None:
-                entry[field] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(entry, default=str).decode()
-
-
-def configure_logging(level: str = "INFO") -> None:
-    """JSON lines on stderr for the gateway's process; called once by the entry point."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error"):
-        logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
-    # Our own access line replaces uvicorn's (it carries the request id and the route template).
+def quiet_uvicorn_access() -> None:
+    """Our own access line (request id, route template) replaces uvicorn's."""
     logging.getLogger("uvicorn.access").disabled = True

@@ -17,7 +17,7 @@ SUITES = (
 
 
 def main() -> int:
-    configure_logging("WARNING")
+    configure_logging("benchmarks", "WARNING")
     failures = 0
     for name in sys.argv[1:] or SUITES:
         module = importlib.import_module(name)

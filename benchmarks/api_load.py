@@ -35,7 +35,7 @@ from benchmarks.search_paths import typed_searches
 from etl.publish import current_version
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
-from shared.settings import REPO_ROOT, SAMPLE_DATA, Settings
+from shared.settings import REPO_ROOT, SAMPLE_DATA, EtlSettings
 from shared.text import MONTHS, WEEKDAYS
 
 logger = logging.getLogger("benchmarks.api_load")
@@ -66,7 +66,7 @@ def publish(url: str, source: Path, data_dir: Path) -> str:
     """Runs the real ETL into `data_dir` and publishes it to the Redis at `url`."""
     from etl.pipeline import run
 
-    settings = Settings(redis_url=url, movies_data=source, data_dir=data_dir)
+    settings = EtlSettings(redis_url=url, movies_data=source, data_dir=data_dir)
     started = time.perf_counter()
     version = run(settings)
     logger.info("ETL published %s in %.1f s", version, time.perf_counter() - started)

@@ -28,7 +28,7 @@ from benchmarks.common import movies_data
 from bot.app import BotApplication, build_application
 from bot.devtools.fake_bot_api import FakeBotApi
 from shared.embedded_redis import EmbeddedRedis, free_port
-from shared.settings import REPO_ROOT, Settings
+from shared.settings import REPO_ROOT, BotSettings
 
 logger = logging.getLogger("benchmarks.inline")
 
@@ -39,7 +39,7 @@ P95_TARGET_MS = 300.0
 @contextlib.asynccontextmanager
 async def running_bot(api_url: str) -> AsyncIterator[tuple[BotApplication, FakeBotApi]]:
     fake = FakeBotApi(TOKEN)
-    settings = Settings(telegram_bot_token=TOKEN, gateway_url=api_url, bot_rate_limit_per_minute=100_000)
+    settings = BotSettings(telegram_bot_token=TOKEN, gateway_url=api_url, bot_rate_limit_per_minute=100_000)
     app = build_application(
         settings,
         request=HTTPXRequest(httpx_kwargs={"transport": fake.transport()}, connection_pool_size=64),

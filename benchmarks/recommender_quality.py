@@ -254,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="carpeta de los datos (MOVIES_DATA)")
     # Called as main() by `python -m benchmarks`: the suite's own argv is not ours.
     args = parser.parse_args(list(argv) if argv is not None else [])
-    configure_logging("WARNING")
+    configure_logging("benchmarks", "WARNING")
     source: Path = args.data or movies_data()
     if not (source / "ratings_small.csv.gz").exists():
         logger.error("%s no contiene ratings_small.csv.gz ni links_small.csv.gz", source)

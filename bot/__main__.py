@@ -6,24 +6,17 @@ import asyncio
 import logging
 import sys
 
-from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.app import MissingTokenError, build_application, check_bot_api, run
-from shared.logging_setup import configure_logging
-from shared.settings import Settings
+from shared.settings import BotSettings
+from shared.startup import start
 
 logger = logging.getLogger("bot")
 
 
 def main() -> int:
-    configure_logging()
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        fields = ", ".join(str(item["loc"][0]).upper() for item in error.errors() if item["loc"])
-        logger.error("invalid settings (%s); the bot is not started", fields or "?")
-        return 2
+    settings = start("bot", BotSettings)
     try:
         application = build_application(settings)
     except MissingTokenError:

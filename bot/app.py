@@ -41,7 +41,7 @@ from bot.handlers import (
 )
 from bot.handlers.errors import on_error
 from bot.redaction import hide_token
-from shared.settings import Settings
+from shared.settings import BotSettings
 from shared.wording import bot as texts
 from shared.wording import lists as wording_lists
 
@@ -72,22 +72,22 @@ class MissingTokenError(ValueError):
 
 
 def build_application(
-    settings: Settings,
+    settings: BotSettings,
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     gateway_transport: httpx.AsyncBaseTransport | None = None,
 ) -> BotApplication:
     """The bot, ready to run; `request`s and `gateway_transport` let tests swap the network layers."""
-    if not settings.telegram_bot_token:
+    if settings.telegram_bot_token is None:
         raise MissingTokenError("TELEGRAM_BOT_TOKEN is not set")
-    hide_token(settings.telegram_bot_token)
+    token = settings.telegram_bot_token.get_secret_value()
+    hide_token(token)
+    admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
 
     async def post_init(application: BotApplication) -> None:
         token = settings.bot_api_token.get_secret_value() if settings.bot_api_token else None
-        gateway = Gateway(
-            settings.gateway_url, settings.admin_token, bot_api_token=token, transport=gateway_transport
-        )
+        gateway = Gateway(settings.gateway_url, admin_token, bot_api_token=token, transport=gateway_transport)
         application.bot_data.gateway = gateway
         await _set_menus(application, settings)
         # Not fatal: the API may come up after the bot; until then users are told it is unavailable.
@@ -101,7 +101,7 @@ def build_application(
 
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        .token(token)
         .context_types(ContextTypes(bot_data=BotData))
         # One user's slow recommendation must never hold up another user's answer.
         .concurrent_updates(True)
@@ -147,7 +147,7 @@ def _register(application: BotApplication) -> None:
     application.add_error_handler(on_error)
 
 
-async def _set_menus(application: BotApplication, settings: Settings) -> None:
+async def _set_menus(application: BotApplication, settings: BotSettings) -> None:
     menu = (*texts.MENU, *wording_lists.MENU)
     public = [BotCommand(name, description) for name, description in menu]
     await application.bot.set_my_commands(public)
@@ -160,11 +160,11 @@ async def _set_menus(application: BotApplication, settings: Settings) -> None:
             logger.warning("no admin menu for chat %s: %s", chat, error.message)
 
 
-async def check_bot_api(settings: Settings) -> str:
+async def check_bot_api(settings: BotSettings) -> str:
     """Asks the Bot API who the bot is, so an unreachable server or a bad token is one clear log line
     at startup (PTB's own bootstrap would log a traceback). Returns the bot's username."""
     base = (settings.telegram_api_base_url or "https://api.telegram.org/bot").rstrip("/")
-    token = settings.telegram_bot_token or ""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     hide_token(token)
     async with Bot(token, base_url=base, base_file_url=_file_url(base)) as bot:
         return bot.username
@@ -175,7 +175,7 @@ def _file_url(base: str) -> str:
     return base[: -len("bot")] + "file/bot" if base.endswith("/bot") else base
 
 
-def run(application: BotApplication, settings: Settings) -> None:
+def run(application: BotApplication, settings: BotSettings) -> None:
     """Polling by default; a webhook server when BOT_WEBHOOK_URL is set."""
     if settings.bot_webhook_url:
         logger.info(
@@ -186,7 +186,9 @@ def run(application: BotApplication, settings: Settings) -> None:
             port=settings.bot_webhook_port,
             url_path=urlsplit(settings.bot_webhook_url).path.lstrip("/"),
             webhook_url=settings.bot_webhook_url,
-            secret_token=settings.bot_webhook_secret,
+            secret_token=settings.bot_webhook_secret.get_secret_value()
+            if settings.bot_webhook_secret
+            else None,
             allowed_updates=Update.ALL_TYPES,
         )
     else:

@@ -11,25 +11,25 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.gateway import Gateway
 from bot.inline_cache import InlineCache
 from bot.rate_limiter import RateLimiter
-from shared.settings import Settings
+from shared.settings import BotSettings
 
 
 class BotData:
     """Long-lived objects of one running bot: set by build_application, the gateway by post_init."""
 
     def __init__(self) -> None:
-        self._settings: Settings | None = None
+        self._settings: BotSettings | None = None
         self._limiter: RateLimiter | None = None
         self._gateway: Gateway | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.inline_cache = InlineCache()
 
-    def configure(self, settings: Settings) -> None:
+    def configure(self, settings: BotSettings) -> None:
         self._settings = settings
         self._limiter = RateLimiter(settings.bot_rate_limit_per_minute)
 
     @property
-    def settings(self) -> Settings:
+    def settings(self) -> BotSettings:
         if self._settings is None:
             raise RuntimeError("build_application configures the bot data")
         return self._settings

@@ -20,8 +20,7 @@ from etl.quality import QualityReport
 from etl.recommender import RecommenderModel
 from etl.transform import clean_credits, clean_movies
 from shared import keys
-from shared.embedded_redis import resolve_redis_url
-from shared.settings import Settings
+from shared.settings import EtlSettings
 from shared.source import content_digest, locate
 from shared.wording.jobs import ETL_STEPS
 
@@ -109,12 +108,13 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     return Build(version, digest, folder, movies, cast, directors, report, artefacts, model)
 
 
-def run(settings: Settings, *, on_progress: ProgressCallback | None = None) -> str:
-    """`python -m etl`: always rebuild from the source and publish a new version."""
+def run(settings: EtlSettings, *, on_progress: ProgressCallback | None = None) -> str:
+    """`python -m etl`: always rebuild from the source and publish a new version to the Redis at
+    `settings.redis_url` (which must be set: the entry point starts an embedded one when needed)."""
+    url = settings.redis_address()
     progress = Progress(STEPS, on_progress)
     build = build_dataset(settings.movies_data, settings.data_dir, progress=progress)
     logger.info("calidad de datos:\n%s", build.report.summary())
-    url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
     client = redis.Redis.from_url(url)
     try:
         progress.start(STEPS[6])
@@ -122,8 +122,6 @@ def run(settings: Settings, *, on_progress: ProgressCallback | None = None) -> s
         progress.finish()
     finally:
         client.close()
-        if server is not None:
-            server.stop()
     if on_progress is not None:
         on_progress(100, f"versión {version} publicada")
     return version

@@ -9,12 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from launcher.app import ExitCode, Options, run
-from launcher.output import Output
+from launcher.output import LAUNCHER, Output
 from launcher.services import API, BOT, ETL, WORKER
-from shared.settings import Settings
+from shared.settings import LauncherSettings, SettingsError, load
 
 logger = logging.getLogger("launcher")
 
@@ -69,22 +67,21 @@ def _seconds(text: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    output = Output(sys.stdout, [API, WORKER, BOT, ETL])
     root = logging.getLogger()
-    root.handlers[:] = [output.log_handler()]
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    root.handlers[:] = [Output(sys.stdout, [API, WORKER, BOT, ETL]).log_handler()]
+    root.setLevel(logging.INFO)
     try:
-        root.setLevel(level)
-    except ValueError:
-        root.setLevel(logging.INFO)
-        logger.warning("LOG_LEVEL=%s is not a level (DEBUG, INFO, WARNING, ERROR); using INFO", level)
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        # Only where and what: an input value may be a secret.
-        for error in exc.errors():
-            logger.error("invalid setting %s: %s", ".".join(map(str, error["loc"])).upper(), error["msg"])
+        settings = load(LauncherSettings)
+    except SettingsError as exc:
+        # Names and what is wrong only: a value may be a secret.
+        logger.error("invalid settings: %s", exc)
         return ExitCode.CANNOT_START
+    output = Output(sys.stdout, [API, WORKER, BOT, ETL], log_format=settings.log_format)
+    root.handlers[:] = [output.log_handler()]
+    root.setLevel(settings.log_level)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logger.debug("%s logs in %s format", LAUNCHER, settings.log_format)
     try:
         return asyncio.run(run(settings, options, output, os.environ))
     except KeyboardInterrupt:

@@ -16,10 +16,10 @@ from launcher import dataset
 from launcher.output import Output
 from launcher.preflight import PreflightError, ensure_port_free
 from launcher.probe import status
-from launcher.services import api_url, bot_available, child_env, etl_spec, redact, service_specs
+from launcher.services import ChildEnvironments, api_url, bot_available, etl_spec, redact, service_specs
 from launcher.supervisor import RestartPolicy, Supervisor
 from shared.embedded_redis import EmbeddedRedis
-from shared.settings import Settings
+from shared.settings import LauncherSettings
 from shared.source import SourceError, locate
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ class Options:
     stop_timeout: float = 10.0
 
 
-async def run(settings: Settings, options: Options, output: Output, base_env: Mapping[str, str]) -> ExitCode:
+async def run(
+    settings: LauncherSettings, options: Options, output: Output, base_env: Mapping[str, str]
+) -> ExitCode:
     supervisor = Supervisor(output, RestartPolicy(max_restarts=options.max_restarts), options.stop_timeout)
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -61,7 +63,7 @@ async def run(settings: Settings, options: Options, output: Output, base_env: Ma
 
 
 async def _run(
-    settings: Settings,
+    settings: LauncherSettings,
     options: Options,
     supervisor: Supervisor,
     base_env: Mapping[str, str],
@@ -80,8 +82,8 @@ async def _run(
     logger.info("data folder: %s", settings.data_dir.resolve())
 
     server: EmbeddedRedis | None = None
-    if settings.redis_url:
-        url = settings.redis_url
+    if settings.redis_url is not None:
+        url = str(settings.redis_url)
         if not await asyncio.to_thread(_answers, url):
             logger.error("REDIS_URL=%s does not answer; start that Redis or unset REDIS_URL", redact(url))
             return ExitCode.CANNOT_START
@@ -94,27 +96,28 @@ async def _run(
             logger.error("%s", exc)
             return ExitCode.CANNOT_START
     try:
-        env = child_env(base_env, settings, url)
+        envs = ChildEnvironments(base_env, settings, url)
         if not supervisor.stopping:
-            failed = await _prepare_dataset(settings, options, supervisor, url=url, env=env, server=server)
+            failed = await _prepare_dataset(settings, options, supervisor, url=url, envs=envs, server=server)
             if failed is not None:
                 return failed
         if supervisor.stopping:
             return ExitCode.OK
-        return await _serve(settings, supervisor, env, started)
+        return await _serve(settings, supervisor, envs, started)
     finally:
+        # Last, once every service that writes to it has stopped (the supervisor waited for them).
         if server is not None and server.owns_server:
             await asyncio.to_thread(server.stop)
             logger.info("embedded Redis stopped (data saved in %s)", server.directory.resolve())
 
 
 async def _prepare_dataset(
-    settings: Settings,
+    settings: LauncherSettings,
     options: Options,
     supervisor: Supervisor,
     *,
     url: str,
-    env: Mapping[str, str],
+    envs: ChildEnvironments,
     server: EmbeddedRedis | None,
 ) -> ExitCode | None:
     """Run the ETL when needed; an exit code when the run must end here."""
@@ -143,7 +146,7 @@ async def _prepare_dataset(
         logger.info("dataset: %s; running the ETL on %s", decision.reason, settings.movies_data)
         loop = asyncio.get_running_loop()
         started = loop.time()
-        code = await supervisor.run_once(etl_spec(env))
+        code = await supervisor.run_once(etl_spec(envs))
         if code is None:
             return ExitCode.OK
         if code != 0:
@@ -164,10 +167,10 @@ async def _prepare_dataset(
 
 
 async def _serve(
-    settings: Settings, supervisor: Supervisor, env: Mapping[str, str], started: float
+    settings: LauncherSettings, supervisor: Supervisor, envs: ChildEnvironments, started: float
 ) -> ExitCode:
-    specs = service_specs(settings, env)
-    if not settings.telegram_bot_token:
+    specs = service_specs(settings, envs)
+    if settings.telegram_bot_token is None:
         logger.info("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started")
     elif not bot_available():
         logger.warning("TELEGRAM_BOT_TOKEN is set but this checkout has no bot package: no bot")

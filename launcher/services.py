@@ -1,4 +1,4 @@
-"""The processes `make run` starts: what each one runs and with which environment."""
+"""The processes `make run` starts: what each one runs and with which environment (only its own)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from shared.settings import Settings
+from shared.settings import (
+    ApiSettings,
+    BotSettings,
+    EtlSettings,
+    LauncherSettings,
+    ServiceSettings,
+    WorkerServiceSettings,
+)
 
 API, WORKER, BOT, ETL = "api", "worker", "bot", "etl"
+
+# What a child needs from the OS environment besides its own settings: where programs, its home,
+# its locale, temporary files and CA certificates are, proxies, and how Python runs.
+_OS_VARIABLES = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "SHELL",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TERM",
+        "NO_COLOR",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "ALL_PROXY",
+        "VIRTUAL_ENV",
+    }
+)
+_OS_PREFIXES = ("LC_", "PYTHON")
 
 
 @dataclass(frozen=True)
@@ -23,7 +59,7 @@ class ServiceSpec:
     env: Mapping[str, str] = field(repr=False)  # holds tokens: never printed
 
 
-def api_url(settings: Settings) -> str:
+def api_url(settings: LauncherSettings) -> str:
     """Where a browser on this machine reaches the API (a wildcard bind is reached on loopback)."""
     host = settings.api_host
     if host in ("0.0.0.0", ""):
@@ -45,42 +81,87 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
-def child_env(base: Mapping[str, str], settings: Settings, redis_url: str) -> dict[str, str]:
-    """The environment every child shares: ours, pinned to the Redis and folders we chose."""
-    env = dict(base)
-    env.update(
-        REDIS_URL=redis_url,
-        MOVIES_DATA=str(settings.movies_data.resolve()),
-        DATA_DIR=str(settings.data_dir.resolve()),
-        API_HOST=settings.api_host,
-        API_PORT=str(settings.api_port),
+def own_environment(base: Mapping[str, str], settings: type[ServiceSettings]) -> dict[str, str]:
+    """The part of `base` a child of class `settings` may see: its variables and the OS basics.
+
+    A token reaches only the service that reads it (the bot's never reaches the API or the worker).
+    """
+    wanted = settings.variables()
+    return {
+        name: value
+        for name, value in base.items()
+        if name.upper() in wanted or name.upper() in _OS_VARIABLES or name.upper().startswith(_OS_PREFIXES)
+    }
+
+
+@dataclass(frozen=True)
+class ChildEnvironments:
+    """The environment of each child: its own variables, pinned to the Redis and folders we chose."""
+
+    base: Mapping[str, str]
+    settings: LauncherSettings
+    redis_url: str
+    list_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+
+    def _for(self, settings: type[ServiceSettings], **pinned: str) -> dict[str, str]:
+        env = own_environment(self.base, settings)
         # Lines reach the terminal as they are written, not when a buffer fills.
-        PYTHONUNBUFFERED="1",
-    )
-    # The API and the bot of one `make run` must agree on the personal lists' service token; the
-    # lists live in Redis, so a token new on every run loses nothing.
-    if not env.get("BOT_API_TOKEN"):
-        env["BOT_API_TOKEN"] = secrets.token_urlsafe(32)
-    return env
+        env.update(pinned, PYTHONUNBUFFERED="1")
+        return env
+
+    def _data(self) -> dict[str, str]:
+        return {
+            "REDIS_URL": self.redis_url,
+            "MOVIES_DATA": str(self.settings.movies_data.resolve()),
+            "DATA_DIR": str(self.settings.data_dir.resolve()),
+        }
+
+    def _with_list_token(self, env: dict[str, str]) -> dict[str, str]:
+        # The API and the bot of one run must agree on the personal lists' token; the lists live
+        # in Redis, so a token new on every run loses nothing.
+        if not env.get("BOT_API_TOKEN"):
+            env["BOT_API_TOKEN"] = self.list_token
+        return env
+
+    def api(self) -> dict[str, str]:
+        s = self.settings
+        return self._with_list_token(
+            self._for(
+                ApiSettings,
+                REDIS_URL=self.redis_url,
+                DATA_DIR=str(s.data_dir.resolve()),
+                API_HOST=s.api_host,
+                API_PORT=str(s.api_port),
+            )
+        )
+
+    def worker(self) -> dict[str, str]:
+        return self._for(WorkerServiceSettings, **self._data())
+
+    def etl(self) -> dict[str, str]:
+        return self._for(EtlSettings, **self._data())
+
+    def bot(self) -> dict[str, str]:
+        env = self._for(BotSettings)
+        # The bot talks to the API this run serves unless told otherwise.
+        env.setdefault("GATEWAY_URL", api_url(self.settings))
+        return self._with_list_token(env)
 
 
-def etl_spec(env: Mapping[str, str]) -> ServiceSpec:
-    return ServiceSpec(ETL, (sys.executable, "-m", "etl"), env)
+def etl_spec(envs: ChildEnvironments) -> ServiceSpec:
+    return ServiceSpec(ETL, (sys.executable, "-m", "etl"), envs.etl())
 
 
 def bot_available() -> bool:
     return importlib.util.find_spec("bot") is not None
 
 
-def service_specs(settings: Settings, env: Mapping[str, str]) -> list[ServiceSpec]:
+def service_specs(settings: LauncherSettings, envs: ChildEnvironments) -> list[ServiceSpec]:
     """API and worker always; the bot when a token is set (the caller says why when it is not)."""
     specs = [
-        ServiceSpec(API, (sys.executable, "-m", "api"), env),
-        ServiceSpec(WORKER, (sys.executable, "-m", "worker"), env),
+        ServiceSpec(API, (sys.executable, "-m", "api"), envs.api()),
+        ServiceSpec(WORKER, (sys.executable, "-m", "worker"), envs.worker()),
     ]
-    if settings.telegram_bot_token and bot_available():
-        bot_env = dict(env)
-        # The bot talks to the API this run serves unless told otherwise.
-        bot_env.setdefault("GATEWAY_URL", api_url(settings))
-        specs.append(ServiceSpec(BOT, (sys.executable, "-m", "bot"), bot_env))
+    if settings.telegram_bot_token is not None and bot_available():
+        specs.append(ServiceSpec(BOT, (sys.executable, "-m", "bot"), envs.bot()))
     return specs

@@ -141,12 +141,14 @@ class EmbeddedRedis:
         self.stop()
 
 
-def resolve_redis_url(redis_url: str | None, data_dir: Path) -> tuple[str, EmbeddedRedis | None]:
-    """The URL to use: REDIS_URL when set, else an embedded server in `data_dir/redis`.
+def resolve_redis_url(redis_url: object | None, data_dir: Path) -> tuple[str, EmbeddedRedis | None]:
+    """For entry points only: REDIS_URL when set, else an embedded server in `data_dir/redis`.
 
-    The caller stops the returned server (when not None) on exit.
+    The server is returned only when this call started it, and then the caller stops it on exit;
+    a server another entry point started in the same folder is joined and never stopped here.
     """
     if redis_url:
-        return redis_url, None
+        return str(redis_url), None
     server = EmbeddedRedis(data_dir / "redis")
-    return server.start(), server
+    url = server.start()
+    return url, (server if server.owns_server else None)

@@ -43,9 +43,16 @@ def recommend_excluding_job_id(version: str, movie_id: int, exclusion_digest: st
     return f"{recommend_job_id(version, movie_id)}:sin:{exclusion_digest}"
 
 
-def refresh_job_id(source_fingerprint: str, *, force: bool = False) -> str:
-    """Two triggers for the same source share one refresh; a forced one gets an id of its own,
-    because arq refuses an id whose result it still keeps."""
+# The job id of a refresh when nothing is published yet.
+FIRST_VERSION = "first"
+
+
+def refresh_job_id(published_version: str | None, *, force: bool = False) -> str:
+    """A refresh computes the version that follows the published one (whose id names its source's
+    digest), so triggers while one version is published share one job: the API cannot read the
+    source, the worker compares it with the published version's. A forced refresh gets an id of
+    its own, because arq refuses an id whose result it still keeps."""
+    base = f"refresh:{published_version or FIRST_VERSION}"
     if force:
-        return f"refresh:{source_fingerprint}:force:{uuid.uuid4().hex[:12]}"
-    return f"refresh:{source_fingerprint}"
+        return f"{base}:force:{uuid.uuid4().hex[:12]}"
+    return base

@@ -31,6 +31,10 @@ OLD_VERSION_GRACE_SECONDS = 60
 # unchanged files skips hashing them again (see launcher.dataset).
 LAUNCHER_SOURCE = f"{PREFIX}:launcher:source"
 
+# Hash: the source the worker last compared with the published version (`fingerprint`, `digest`),
+# so a refresh of unchanged files (names, sizes, mtimes) is a no-op without reading them again.
+REFRESH_SOURCE = f"{PREFIX}:refresh:source"
+
 # Progress of admin jobs (refreshes), read by GET /admin/jobs/{job_id}.
 JOB_PROGRESS_TTL_SECONDS = 24 * 3600
 

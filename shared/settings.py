@@ -1,35 +1,138 @@
-"""Settings every service reads from the environment (pydantic-settings), passed in as objects."""
+"""Settings of every service on one pydantic-settings base: each service reads only its own fields.
+
+Each entry point builds its class when it starts (`shared.startup.start`), never at import, and
+passes the object in (`create_app(settings)`, `build_application(settings)`). The launcher gives
+each child only the variables of that child's class (`ServiceSettings.variables`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO_ROOT / "data" / "sample"
 DEFAULT_DATA_DIR = REPO_ROOT / "var"
 
+# Service tokens (BOT_API_TOKEN) are at least this long.
 MIN_SERVICE_TOKEN_LENGTH = 24
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "token", "admin", "xxx"}
 
+LogFormat = Literal["json", "text"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
-class Settings(BaseSettings):
-    """One object for every service; each reads the fields it needs."""
+
+def _empty_is_unset(value: object) -> object:
+    # An empty variable (`ADMIN_TOKEN=` in a .env, `${X:-}` in compose) means "not set".
+    return None if value == "" else value
+
+
+def _upper(value: object) -> object:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
+    if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS:
+        raise PydanticCustomError(
+            "placeholder_secret", "is a placeholder; set a real secret or leave it unset"
+        )
+    return value
+
+
+def _refuse_weak_service_token(value: SecretStr | None) -> SecretStr | None:
+    if value is not None and len(value.get_secret_value().strip()) < MIN_SERVICE_TOKEN_LENGTH:
+        raise PydanticCustomError(
+            "short_secret", "must be at least {length} characters", {"length": MIN_SERVICE_TOKEN_LENGTH}
+        )
+    return value
+
+
+def _tokens_differ(admin: SecretStr | None, bot: SecretStr | None) -> None:
+    # The bot holds both; a leaked list token must not open the admin routes.
+    if admin is not None and bot is not None and admin.get_secret_value() == bot.get_secret_value():
+        raise ValueError("BOT_API_TOKEN must differ from ADMIN_TOKEN")
+
+
+def _sample_when_unset(value: object) -> object:
+    return SAMPLE_DATA if value in (None, "") else value
+
+
+def _chat_ids(value: object) -> object:
+    if isinstance(value, str):
+        return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+    if isinstance(value, int):
+        return frozenset({value})
+    return value
+
+
+Secret = Annotated[SecretStr | None, BeforeValidator(_empty_is_unset), AfterValidator(_refuse_placeholder)]
+# The bot's token for the personal-list routes (/usuarios/...): API and bot, never ADMIN_TOKEN.
+ServiceToken = Annotated[Secret, AfterValidator(_refuse_weak_service_token)]
+OptionalRedisDsn = Annotated[RedisDsn | None, BeforeValidator(_empty_is_unset)]
+OptionalText = Annotated[str | None, BeforeValidator(_empty_is_unset)]
+OptionalInt = Annotated[int | None, BeforeValidator(_empty_is_unset)]
+SourcePath = Annotated[Path, BeforeValidator(_sample_when_unset)]
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads: its log level and format."""
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    redis_url: str | None = None
-    movies_data: Path = SAMPLE_DATA
+    log_level: Annotated[LogLevel, BeforeValidator(_upper)] = "INFO"
+    # `json` for log collectors (one object per line), `text` for a terminal.
+    log_format: Annotated[LogFormat, BeforeValidator(_lower)] = "text"
+
+    @classmethod
+    def variables(cls) -> frozenset[str]:
+        """The environment variables this class reads (what the launcher passes to its service)."""
+        return frozenset(name.upper() for name in cls.model_fields)
+
+
+class RedisClientSettings(ServiceSettings):
+    """Services that use Redis: REDIS_URL, or (entry points only) an embedded server in DATA_DIR."""
+
+    redis_url: OptionalRedisDsn = None
     data_dir: Path = DEFAULT_DATA_DIR
+
+    def redis_address(self) -> str:
+        """REDIS_URL as text; only an entry point may leave it unset (it starts an embedded Redis)."""
+        if self.redis_url is None:
+            raise ValueError(
+                "no Redis URL: set REDIS_URL, or start the service with its `python -m` entry point"
+            )
+        return str(self.redis_url)
+
+
+class SourceSettings(ServiceSettings):
+    """Services that read the raw Kaggle files (MOVIES_DATA; unset: the sample the repo ships)."""
+
+    movies_data: SourcePath = SAMPLE_DATA
+
+
+class ApiSettings(RedisClientSettings):
+    """`python -m api` and `api.main:app`. The API reads no data file: a refresh is the worker's."""
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
-    admin_token: str | None = None
-    # The bot's service token for the personal-list routes (/usuarios/...), distinct from ADMIN_TOKEN.
-    bot_api_token: SecretStr | None = None
+    admin_token: Secret = None
+    bot_api_token: ServiceToken = None
     # How long the API waits for an uncached recommendation before answering 202.
     recommend_wait_seconds: float = 3.0
     # Each API process keeps the answers it gave for the current dataset version (dropped on a
@@ -37,76 +140,72 @@ class Settings(BaseSettings):
     api_remember_answers: bool = True
     api_remember_megabytes: int = Field(default=64, ge=1)
 
+    @model_validator(mode="after")
+    def _distinct_tokens(self) -> ApiSettings:
+        _tokens_differ(self.admin_token, self.bot_api_token)
+        return self
+
+
+class WorkerServiceSettings(RedisClientSettings, SourceSettings):
+    """`python -m worker` and arq's `worker.settings.WorkerSettings` (hence not that name)."""
+
     worker_max_jobs: int = 8
     # Cron fields for the scheduled refresh (minute hour); empty disables it.
-    refresh_cron_minute: int | None = 0
-    refresh_cron_hour: int | None = 4
+    refresh_cron_minute: OptionalInt = 0
+    refresh_cron_hour: OptionalInt = 4
 
-    telegram_bot_token: str | None = None
-    telegram_api_base_url: str | None = None
+
+class EtlSettings(RedisClientSettings, SourceSettings):
+    """`python -m etl`: MOVIES_DATA in, a new version published to Redis."""
+
+
+class BotSettings(ServiceSettings):
+    """`python -m bot`: a client of the API only (no Redis, no data)."""
+
+    telegram_bot_token: Secret = None
+    telegram_api_base_url: OptionalText = None
     gateway_url: str = "http://127.0.0.1:8000"
-    bot_admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
-    bot_webhook_url: str | None = None
+    admin_token: Secret = None
+    bot_api_token: ServiceToken = None
+    bot_admin_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_chat_ids)] = Field(
+        default_factory=frozenset
+    )
+    bot_webhook_url: OptionalText = None
     # Where the bot's own webhook server listens (a reverse proxy forwards BOT_WEBHOOK_URL to it).
     bot_webhook_listen: str = "127.0.0.1"
     bot_webhook_port: int = 8443
-    bot_webhook_secret: str | None = None
+    bot_webhook_secret: Secret = None
     bot_rate_limit_per_minute: int = 20
     # How long the bot keeps asking for a recommendation the API answered with 202.
     bot_recommend_timeout_seconds: float = 60.0
 
-    @field_validator("movies_data", mode="before")
-    @classmethod
-    def _empty_data_means_sample(cls, value: object) -> object:
-        return SAMPLE_DATA if value in (None, "") else value
-
-    @field_validator(
-        "redis_url",
-        "admin_token",
-        "bot_api_token",
-        "telegram_bot_token",
-        "telegram_api_base_url",
-        "bot_webhook_url",
-        "bot_webhook_secret",
-        "refresh_cron_minute",
-        "refresh_cron_hour",
-        mode="before",
-    )
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if value == "" else value
-
-    @field_validator("admin_token")
-    @classmethod
-    def _refuse_placeholder_token(cls, value: str | None) -> str | None:
-        if value is not None and value.strip().lower() in _PLACEHOLDER_SECRETS:
-            raise ValueError("ADMIN_TOKEN is a placeholder; set a real secret or leave it unset")
-        return value
-
-    @field_validator("bot_api_token")
-    @classmethod
-    def _refuse_weak_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        secret = value.get_secret_value().strip()
-        if secret.lower() in _PLACEHOLDER_SECRETS or len(secret) < MIN_SERVICE_TOKEN_LENGTH:
-            raise ValueError(
-                f"BOT_API_TOKEN must be a real secret of at least {MIN_SERVICE_TOKEN_LENGTH} characters"
-            )
-        return value
-
     @model_validator(mode="after")
-    def _bot_token_is_not_the_admin_token(self) -> Settings:
-        # The bot holds both; a leaked list token must not open the admin routes.
-        if self.bot_api_token is not None and self.bot_api_token.get_secret_value() == self.admin_token:
-            raise ValueError("BOT_API_TOKEN must differ from ADMIN_TOKEN")
+    def _distinct_tokens(self) -> BotSettings:
+        _tokens_differ(self.admin_token, self.bot_api_token)
         return self
 
-    @field_validator("bot_admin_ids", mode="before")
-    @classmethod
-    def _parse_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
-        if isinstance(value, int):
-            return frozenset({value})
-        return value
+
+class LauncherSettings(RedisClientSettings, SourceSettings):
+    """`python -m launcher` (`make run`): what it checks before starting the services."""
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    # Only whether it is set: the bot is started when it is.
+    telegram_bot_token: Secret = None
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+class SettingsError(ValueError):
+    """Invalid settings. The message names each variable and what is wrong with it, never its value
+    (it may be a secret)."""
+
+
+def load(cls: type[S]) -> S:
+    """`cls` read from the environment, or a SettingsError that is fit for a log line."""
+    try:
+        return cls()
+    except ValidationError as exc:
+        problems = [f"{'.'.join(map(str, error['loc'])).upper()} {error['msg']}" for error in exc.errors()]
+        raise SettingsError("; ".join(problems)) from None

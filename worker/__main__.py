@@ -1,4 +1,8 @@
-"""`python -m worker`: the arq worker, with an embedded Redis when REDIS_URL is unset."""
+"""`python -m worker`: the arq worker, with an embedded Redis when REDIS_URL is unset.
+
+Only this entry point starts an embedded Redis for the worker, and it stops only a server it
+started itself (one another entry point runs in the same DATA_DIR is joined, and outlives it).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,16 @@ import sys
 from collections.abc import Sequence
 
 from arq.worker import async_check_health, run_worker
+from pydantic import RedisDsn
 
 from shared import jobs
 from shared.embedded_redis import resolve_redis_url
-from shared.logging_setup import configure_logging
 from shared.redis_client import arq_redis_settings
-from shared.settings import Settings
+from shared.settings import WorkerServiceSettings
+from shared.startup import start
 from worker.settings import worker_options
+
+logger = logging.getLogger("worker")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,19 +30,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="health check: exit 0 if a worker is alive")
     parser.add_argument("--burst", action="store_true", help="run queued jobs, then exit")
     args = parser.parse_args(argv)
-    configure_logging()
-    settings = Settings()
+    settings = start("worker", WorkerServiceSettings)
     if args.check:
-        if not settings.redis_url:
-            logging.getLogger(__name__).error("--check needs REDIS_URL")
+        if settings.redis_url is None:
+            logger.error("--check needs REDIS_URL")
             return 1
-        return asyncio.run(async_check_health(arq_redis_settings(settings.redis_url), None, jobs.QUEUE_NAME))
+        return asyncio.run(
+            async_check_health(arq_redis_settings(str(settings.redis_url)), None, jobs.QUEUE_NAME)
+        )
     url, server = resolve_redis_url(settings.redis_url, settings.data_dir)
     try:
-        run_worker(worker_options(settings, url), burst=args.burst)
+        pinned = settings.model_copy(update={"redis_url": RedisDsn(url)})
+        run_worker(worker_options(pinned, url), burst=args.burst)
     finally:
         if server is not None:
             server.stop()
+            logger.info("embedded Redis stopped")
     return 0
 
 

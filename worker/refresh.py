@@ -19,7 +19,7 @@ from redis.exceptions import LockError
 from etl import layout
 from shared import keys
 from shared.jobs import JobState
-from shared.source import SourceError, content_digest, locate
+from shared.source import SourceError, content_digest, fingerprint, locate
 from shared.wording import jobs as wording
 from worker import progress, refresh_child
 from worker.state import WorkerState, state_of
@@ -75,6 +75,36 @@ async def _current(client: aioredis.Redis) -> tuple[str | None, str | None]:
         return None, None
     digest = await client.hget(keys.meta(version), "source_digest")  # type: ignore[misc]
     return version, _text(digest)
+
+
+async def _source_digest(state: WorkerState, published_digest: str | None) -> str:
+    """The content digest of the configured source. The worker owns this check (the API cannot read
+    the files): when their fingerprint is the one last found equal to the published digest, the
+    files are not read again; otherwise they are hashed in the executor."""
+    source = state.settings.movies_data
+    loop = asyncio.get_running_loop()
+    try:
+        raw = await loop.run_in_executor(state.executor, locate, source)
+    except SourceError as exc:
+        raise RefreshError(wording.source_missing(exc)) from exc
+    seen = await loop.run_in_executor(state.executor, fingerprint, source)
+    known = await state.client.hgetall(keys.REFRESH_SOURCE)  # type: ignore[misc]
+    recorded = (_text(known.get(b"fingerprint")), _text(known.get(b"digest")))
+    if published_digest and recorded == (seen, published_digest):
+        return published_digest
+    digest = await loop.run_in_executor(state.executor, content_digest, raw)
+    await _remember_source(state, digest, seen)
+    return digest
+
+
+async def _remember_source(state: WorkerState, digest: str, seen: str | None = None) -> None:
+    """Record which files (`seen`: their fingerprint, taken now when not given) have `digest`."""
+    if seen is None:
+        seen = await asyncio.get_running_loop().run_in_executor(
+            state.executor, fingerprint, state.settings.movies_data
+        )
+    mapping = {"fingerprint": seen, "digest": digest}
+    await state.client.hset(keys.REFRESH_SOURCE, mapping=mapping)  # type: ignore[misc]
 
 
 async def _run_etl(state: WorkerState, job_id: str) -> str:
@@ -152,13 +182,9 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
     try:
         async with refresh_lock(client, keys.REFRESH_LOCK_TTL_SECONDS, LOCK_WAIT_SECONDS):
             await report(client, job_id, JobState.IN_PROGRESS, 5, wording.REFRESH_CHECKING_SOURCE)
-            try:
-                raw = locate(state.settings.movies_data)
-            except SourceError as exc:
-                raise RefreshError(wording.source_missing(exc)) from exc
             loop = asyncio.get_running_loop()
-            digest = await loop.run_in_executor(state.executor, content_digest, raw)
             previous, previous_digest = await _current(client)
+            digest = await _source_digest(state, previous_digest)
             if previous is not None and previous_digest == digest and not force:
                 sentence = wording.source_unchanged(previous)
                 await report(client, job_id, JobState.COMPLETE, 100, sentence)
@@ -172,6 +198,7 @@ async def refresh_dataset(ctx: dict[str, Any], *, force: bool = False) -> dict[s
             version = await _run_etl(state, job_id)
             await report(client, job_id, JobState.IN_PROGRESS, 90, wording.REFRESH_LOADING_MODEL)
             await state.models.get(version)
+            await _remember_source(state, digest)
             if previous is not None and previous != version:
                 await _expire_version(client, previous, keys.OLD_VERSION_GRACE_SECONDS)
                 # Requests that resolved the old pointer just before the switch may still ask for

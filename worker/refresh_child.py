@@ -19,7 +19,8 @@ from pathlib import Path
 
 import redis
 
-from shared.logging_setup import configure_logging
+from shared.settings import EtlSettings
+from shared.startup import start
 from shared.wording import jobs as wording
 
 logger = logging.getLogger(__name__)
@@ -52,11 +53,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.parent_pid is not None:
         _die_with_parent(args.parent_pid)
-    configure_logging()
-    url = os.environ.get("REDIS_URL")
-    if not url:
+    # Its log lines are the worker's (they share its stderr); its settings are the ETL's.
+    settings = start("worker", EtlSettings)
+    if settings.redis_url is None:
         logger.error("REDIS_URL is required")
         return 2
+    url = str(settings.redis_url)
 
     from etl.pipeline import STEPS, build_dataset
     from etl.progress import Progress

@@ -1,16 +1,18 @@
-"""arq's `WorkerSettings` (for the `arq` command) and the same options for `python -m worker`."""
+"""arq's options for the worker: `worker_options(settings, url)` for `python -m worker`, and
+`WorkerSettings` for the `arq` command, built from the environment when arq first asks for it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
 from typing import Any
 
 from arq.cron import cron
 from arq.worker import func
 
 from shared import jobs
+from shared.logging_setup import configure_logging
 from shared.redis_client import arq_redis_settings
-from shared.settings import Settings
+from shared.settings import SettingsError, WorkerServiceSettings, load
 from worker.recommend import recommend
 from worker.refresh import refresh_dataset
 from worker.state import shutdown, startup
@@ -25,8 +27,12 @@ HEALTH_CHECK_INTERVAL_SECONDS = 10
 KEEP_RESULT_SECONDS = 3600
 
 
-def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str, Any]:
-    """Keyword arguments of `arq.Worker` for these settings (also the WorkerSettings attributes)."""
+def worker_options(settings: WorkerServiceSettings, redis_url: str | None = None) -> dict[str, Any]:
+    """Keyword arguments of `arq.Worker` for these settings (also the WorkerSettings attributes).
+
+    `redis_url` (or REDIS_URL) is where the worker connects; without either, the caller passes its
+    own `redis_pool` (tests) or arq's default applies.
+    """
     cron_jobs = []
     if settings.refresh_cron_hour is not None and settings.refresh_cron_minute is not None:
         cron_jobs.append(
@@ -40,7 +46,7 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
                 run_at_startup=False,
             )
         )
-    url = redis_url or settings.redis_url
+    url = redis_url or (str(settings.redis_url) if settings.redis_url else None)
     options: dict[str, Any] = {
         "functions": [
             func(recommend, name=jobs.RECOMMEND, timeout=RECOMMEND_TIMEOUT_SECONDS, max_tries=3),
@@ -62,42 +68,40 @@ def worker_options(settings: Settings, redis_url: str | None = None) -> dict[str
         "poll_delay": POLL_DELAY_SECONDS,
         "keep_result": KEEP_RESULT_SECONDS,
         "health_check_interval": HEALTH_CHECK_INTERVAL_SECONDS,
-        "ctx": {"settings": settings.model_copy(update={"redis_url": url}) if url else settings},
+        "ctx": {"settings": settings},
     }
     if url:
         options["redis_settings"] = arq_redis_settings(url)
     return options
 
 
-def _cli_redis_url(settings: Settings) -> str | None:
-    """For the `arq` command: REDIS_URL, else the embedded server `python -m worker/api` started."""
-    if settings.redis_url:
-        return settings.redis_url
-    marker = Path(settings.data_dir) / "redis" / "redis.url"
-    if marker.exists():
-        return marker.read_text().strip() or None
-    return None
+def _arq_command_settings() -> type:
+    """The class `arq worker.settings.WorkerSettings` (and `arq --check`) runs with.
 
-
-_SETTINGS = Settings()
-
-
-class WorkerSettings:
-    """`arq worker.settings.WorkerSettings` and `arq --check worker.settings.WorkerSettings`.
-
-    With REDIS_URL unset, the arq command joins the embedded Redis that `python -m worker` (or
-    the API) started in DATA_DIR; `python -m worker` starts one itself when none runs.
+    The arq command is not an entry point of ours: it never starts a Redis and reads no file, so
+    REDIS_URL is required (`python -m worker` starts an embedded Redis when it is unset).
     """
+    try:
+        settings = load(WorkerServiceSettings)
+    except SettingsError as exc:
+        configure_logging("worker")
+        logging.getLogger("worker").error("invalid settings, the worker is not started: %s", exc)
+        raise SystemExit(2) from None
+    configure_logging("worker", settings.log_level, settings.log_format)
+    if settings.redis_url is None:
+        logging.getLogger("worker").error(
+            "the arq command needs REDIS_URL (python -m worker starts an embedded Redis without it)"
+        )
+        raise SystemExit(2)
+    options = worker_options(settings)
+    return type("WorkerSettings", (), {"__doc__": _arq_command_settings.__doc__, **options})
 
-    _options = worker_options(_SETTINGS, _cli_redis_url(_SETTINGS))
-    functions = _options["functions"]
-    cron_jobs = _options["cron_jobs"]
-    on_startup = staticmethod(startup)
-    on_shutdown = staticmethod(shutdown)
-    queue_name = _options["queue_name"]
-    max_jobs = _options["max_jobs"]
-    poll_delay = _options["poll_delay"]
-    keep_result = _options["keep_result"]
-    health_check_interval = _options["health_check_interval"]
-    ctx = _options["ctx"]
-    redis_settings = _options.get("redis_settings")
+
+def __getattr__(name: str) -> type:
+    # PEP 562: importing this module reads nothing; arq's `import_string` resolves the attribute
+    # when the command starts, and that is when the environment is read.
+    if name == "WorkerSettings":
+        built = _arq_command_settings()
+        globals()[name] = built
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

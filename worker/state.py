@@ -10,7 +10,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from shared.redis_client import async_redis
-from shared.settings import Settings
+from shared.settings import WorkerServiceSettings
 from worker.models import ModelCache
 
 logger = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ CPU_THREADS = 2
 
 @dataclass
 class WorkerState:
-    settings: Settings
+    settings: WorkerServiceSettings
     redis_url: str
     client: aioredis.Redis
     executor: ThreadPoolExecutor
@@ -51,9 +51,11 @@ def _url_of(pool: aioredis.Redis) -> str:
 async def startup(ctx: dict[str, Any]) -> None:
     """arq's on_startup: open the clients and the executor every job shares."""
     settings = ctx.get("settings")
-    if not isinstance(settings, Settings):
-        settings = Settings()
-    redis_url = settings.redis_url or _url_of(ctx["redis"])
+    if not isinstance(settings, WorkerServiceSettings):
+        raise RuntimeError("the worker's ctx carries no settings (see worker.settings.worker_options)")
+    # The `arq` command configured its own handler after ours; its lines go through ours instead.
+    logging.getLogger("arq").handlers[:] = []
+    redis_url = str(settings.redis_url) if settings.redis_url else _url_of(ctx["redis"])
     client = async_redis(redis_url)
     executor = ThreadPoolExecutor(max_workers=CPU_THREADS, thread_name_prefix="cartelera-cpu")
     ctx[STATE_KEY] = WorkerState(

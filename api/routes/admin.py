@@ -27,7 +27,7 @@ async def refresh(
     resources: ResourcesDep,
     force: Annotated[bool, Query(description="Reconstruir aunque la fuente no haya cambiado.")] = False,
 ) -> Response:
-    job_id, estado = await enqueue_refresh(resources.queue, resources.settings.movies_data, force=force)
+    job_id, estado = await enqueue_refresh(resources.queue, force=force)
     return JsonResponse({"job_id": job_id, "estado": estado}, status_code=202)
 
 

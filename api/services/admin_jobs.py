@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -13,10 +11,9 @@ from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus
 
 from api.errors import NotFoundError
-from shared import jobs
+from shared import jobs, keys
 from shared.job_progress import read_progress
 from shared.jobs import JobState
-from shared.source import fingerprint
 from shared.wording import errors as messages
 from shared.wording.jobs import STATE_DETAIL
 
@@ -32,10 +29,15 @@ class JobNotFoundError(NotFoundError):
         super().__init__(messages.job_not_found(job_id))
 
 
-async def enqueue_refresh(queue: ArqRedis, movies_data: Path, *, force: bool) -> tuple[str, str]:
-    """(job id, state): a new refresh job, or the one already queued/kept for the same source."""
-    source = await asyncio.to_thread(fingerprint, movies_data)
-    job_id = jobs.refresh_job_id(source, force=force)
+async def enqueue_refresh(queue: ArqRedis, *, force: bool) -> tuple[str, str]:
+    """(job id, state): a new refresh job, or the one already queued for the published version.
+
+    The API reads no data file (compose mounts the data into the worker and the ETL only): the job
+    refreshes "whatever follows the published version", and the worker compares the source with it.
+    """
+    published = await queue.get(keys.CURRENT_VERSION)
+    version = published.decode() if isinstance(published, bytes) else published
+    job_id = jobs.refresh_job_id(version, force=force)
     job = await queue.enqueue_job(jobs.REFRESH_DATASET, force=force, _job_id=job_id)
     if job is not None:
         return job_id, JobState.QUEUED

@@ -16,12 +16,14 @@ import re
 import sys
 from typing import Any
 
+from pydantic import SecretStr
+
 from bot.app import build_application
 from bot.devtools.fake_bot_api import FakeBotApi, Json
 from bot.devtools.fake_server import FakeBotApiServer
 from shared.embedded_redis import free_port
 from shared.logging_setup import configure_logging
-from shared.settings import Settings
+from shared.settings import BotSettings, load
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +88,15 @@ async def _type(fake: FakeBotApi, transcript: Transcript, user: int) -> None:
             fake.user_sends(user, text)
 
 
-async def chat(settings: Settings, user: int, port: int, external: bool) -> None:
-    token = settings.telegram_bot_token or LOCAL_TOKEN
+async def chat(settings: BotSettings, user: int, port: int, external: bool) -> None:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else LOCAL_TOKEN
     fake = FakeBotApi(token)
     server = FakeBotApiServer(fake, port)
     server.start()
     transcript = Transcript(fake, user)
     watcher = asyncio.create_task(_watch(transcript))
     local = settings.model_copy(
-        update={"telegram_bot_token": token, "telegram_api_base_url": server.base_url}
+        update={"telegram_bot_token": SecretStr(token), "telegram_api_base_url": server.base_url}
     )
     application = None if external else build_application(local)
     try:
@@ -132,9 +134,9 @@ def main() -> None:
         "--external", action="store_true", help="only the fake Bot API; run python -m bot yourself"
     )
     args = parser.parse_args()
-    configure_logging("WARNING")
+    configure_logging("bot", "WARNING")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(chat(Settings(), args.user, args.port or free_port(), args.external))
+        asyncio.run(chat(load(BotSettings), args.user, args.port or free_port(), args.external))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import matplotlib
 
-from shared.logging_setup import configure_logging
-from shared.settings import Settings
+from shared.settings import EtlSettings
+from shared.startup import start
 
 DEFAULT_OUTPUT = Path("reports/eda")
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=DEFAULT_OUTPUT, help="carpeta del informe (reports/eda)"
     )
     args = parser.parse_args(argv)
-    configure_logging()
+    settings = start("etl", EtlSettings)
     matplotlib.use("Agg")
 
     from etl.eda.inputs import InputError, load_tables, resolve_input
@@ -35,7 +35,6 @@ def main(argv: list[str] | None = None) -> int:
 
     log = logging.getLogger("etl.eda")
     try:
-        settings = Settings()
         folder = resolve_input(settings, args.input)
         log.info("Tablas: %s", folder)
         source = None if args.input else settings.movies_data

@@ -11,7 +11,7 @@ import pandas as pd
 
 from etl import layout
 from etl.eda.finding import Tables
-from shared.settings import Settings
+from shared.settings import EtlSettings
 from shared.source import SourceError, content_digest, locate
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def build_of(data_dir: Path, tag: str) -> Path | None:
     return found[-1] if found else None
 
 
-def resolve_input(settings: Settings, input_dir: Path | None) -> Path:
+def resolve_input(settings: EtlSettings, input_dir: Path | None) -> Path:
     """`input_dir` when given; else the build of MOVIES_DATA, running the ETL first when there is none."""
     if input_dir is not None:
         if not (input_dir / layout.MOVIES).exists():

@@ -17,13 +17,13 @@ from etl.pipeline import Build
 from etl.publish import publish
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
-from shared.settings import Settings
+from shared.settings import ApiSettings
 
 ADMIN_TOKEN = "a-real-secret-for-tests-7f3c"
 
 
 @asynccontextmanager
-async def serve_in_process(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def serve_in_process(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its lifespan running, called through httpx like an ASGI server would call it."""
     app = create_app(settings)
     async with app.router.lifespan_context(app) as state:
@@ -38,10 +38,10 @@ async def serve_in_process(settings: Settings) -> AsyncIterator[httpx.AsyncClien
             yield client
 
 
-def settings_for(url: str, **overrides: Any) -> Settings:
+def settings_for(url: str, **overrides: Any) -> ApiSettings:
     values: dict[str, Any] = {"redis_url": url, "admin_token": ADMIN_TOKEN, "recommend_wait_seconds": 0.5}
     values.update(overrides)
-    return Settings(**values)
+    return ApiSettings(**values)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 import redis
@@ -9,8 +11,7 @@ from arq.jobs import Job, JobStatus
 
 from shared import jobs, keys
 from shared.redis_client import async_redis
-from shared.settings import Settings
-from shared.source import fingerprint
+from shared.settings import ApiSettings
 from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -39,11 +40,24 @@ async def test_admin_disabled_without_admin_token(published_redis_url: str) -> N
 
 def test_placeholder_admin_token_is_refused() -> None:
     with pytest.raises(ValueError, match="placeholder"):
-        Settings(admin_token="changeme")
+        ApiSettings(admin_token="changeme")
 
 
-async def test_refresh_is_enqueued_once_per_source(api: httpx.AsyncClient, published_redis_url: str) -> None:
-    expected_id = jobs.refresh_job_id(fingerprint(Settings().movies_data))
+def test_the_api_reads_no_source_file() -> None:
+    """Compose mounts the data into the worker and the ETL only: the API has no MOVIES_DATA and
+    no module of it reaches for the source files."""
+    assert "movies_data" not in ApiSettings.model_fields
+    package = Path(__file__).resolve().parents[2] / "api"
+    readers = [p.name for p in package.rglob("*.py") if "shared.source" in p.read_text()]
+    assert readers == []
+
+
+async def test_refresh_is_enqueued_once_per_published_version(
+    api: httpx.AsyncClient, published_redis_url: str, current_version: str
+) -> None:
+    # The API reads no source file: the id names the version the refresh starts from.
+    expected_id = jobs.refresh_job_id(current_version)
+    assert expected_id == f"refresh:{current_version}"
     first = await api.post("/admin/refresh", headers=AUTH)
     assert first.status_code == 202
     assert first.json() == {"job_id": expected_id, "estado": "queued"}

@@ -8,7 +8,7 @@ import logging
 import httpx
 import pytest
 
-from api.observability import JsonFormatter, RequestIdFilter
+from shared.logging_setup import JsonFormatter, RequestIdFilter
 from tests.api.conftest import serve_in_process, settings_for
 
 QUERY_PATHS = [
@@ -110,8 +110,9 @@ async def test_every_log_line_carries_the_request_id(
         await api.get("/score_titulo/Toy%20Story", headers={"X-Request-ID": "trace-42"})
     lines = [r for r in caplog.records if getattr(r, "request_id", None) == "trace-42"]
     assert lines, "the access line of the request"
-    entry = json.loads(JsonFormatter().format(lines[-1]))
+    entry = json.loads(JsonFormatter("api", request_ids=True).format(lines[-1]))
     assert entry["request_id"] == "trace-42"
+    assert entry["service"] == "api"
     assert entry["status"] == 200
     assert entry["route"] == "/score_titulo/{titulo:text}"
     assert entry["level"] == "INFO"

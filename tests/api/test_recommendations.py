@@ -97,7 +97,10 @@ async def running_worker(url: str) -> AsyncIterator[None]:
     settings_module = pytest.importorskip("worker.settings")
     from arq.worker import Worker
 
-    worker = Worker(**settings_module.worker_options(settings_for(url), url))
+    from shared.settings import WorkerServiceSettings
+
+    settings = WorkerServiceSettings(redis_url=url, refresh_cron_hour=None)
+    worker = Worker(**settings_module.worker_options(settings, url))
     task = asyncio.create_task(worker.async_run())
     try:
         yield

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from api.services.user_lists import MAX_FILMS
 from etl.pipeline import Build
 from shared import keys
-from shared.settings import Settings
+from shared.settings import ApiSettings, BotSettings
 from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
 
 BOT_TOKEN = "bot-service-token-for-tests-0123456789"
@@ -51,14 +51,20 @@ async def test_unconfigured_token_refuses_everyone(published_redis_url: str) -> 
     assert response.json()["error"] == "service_disabled"
 
 
-def test_short_or_placeholder_bot_token_is_refused() -> None:
+@pytest.mark.parametrize("settings_class", [ApiSettings, BotSettings])
+def test_short_placeholder_or_admin_bot_token_is_refused(
+    settings_class: type[ApiSettings | BotSettings],
+) -> None:
     for bad in ("corto", "changeme", "x" * 23):
         with pytest.raises(ValidationError):
-            Settings(bot_api_token=bad)
+            settings_class(bot_api_token=bad)
     with pytest.raises(ValidationError):
-        Settings(bot_api_token="the-same-secret-for-both-0123", admin_token="the-same-secret-for-both-0123")
-    assert Settings(bot_api_token="x" * 24).bot_api_token is not None
-    assert "x" * 24 not in repr(Settings(bot_api_token="x" * 24))
+        settings_class(
+            bot_api_token="the-same-secret-for-both-0123", admin_token="the-same-secret-for-both-0123"
+        )
+    accepted = settings_class(bot_api_token="x" * 24)
+    assert accepted.bot_api_token is not None
+    assert "x" * 24 not in repr(accepted)
 
 
 async def test_mark_move_remove_and_read_back(lists_api: httpx.AsyncClient) -> None:

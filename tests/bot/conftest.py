@@ -25,7 +25,7 @@ from bot.devtools.fake_bot_api import FakeBotApi, Json
 from etl.pipeline import Build
 from etl.publish import publish
 from shared.embedded_redis import free_port
-from shared.settings import Settings
+from shared.settings import BotSettings
 from tests.waiting import eventually
 from tests.worker.conftest import REPO_ROOT, WorkerProcess
 
@@ -173,7 +173,7 @@ def button_data(message: Json, label: str) -> str:
     raise AssertionError(f"no button {label!r} in {buttons(message)}")
 
 
-def bot_settings(gateway_url: str, **overrides: Any) -> Settings:
+def bot_settings(gateway_url: str, **overrides: Any) -> BotSettings:
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN,
         "gateway_url": gateway_url,
@@ -183,11 +183,11 @@ def bot_settings(gateway_url: str, **overrides: Any) -> Settings:
         "bot_rate_limit_per_minute": 1000,
     }
     values.update(overrides)
-    return Settings(**values)
+    return BotSettings(**values)
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings, **kwargs: Any) -> AsyncIterator[Harness]:
+async def running_bot(settings: BotSettings, **kwargs: Any) -> AsyncIterator[Harness]:
     """The bot polling a fake Bot API through PTB's real HTTPXRequest (an httpx MockTransport below)."""
     fake = FakeBotApi(TOKEN)
     app = build_application(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -174,3 +175,22 @@ async def _post_when_up(
         except httpx.TransportError:
             await asyncio.sleep(0.1)
     raise AssertionError("the webhook server did not start")
+
+
+def test_log_format_json_gives_one_object_per_line_naming_the_bot() -> None:
+    base = f"http://127.0.0.1:{free_port()}/bot"
+    done = _run(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base, LOG_FORMAT="json", LOG_LEVEL="INFO")
+    assert done.returncode != 0
+    entries = [json.loads(line) for line in done.stderr.splitlines()]
+    assert entries and all(entry["service"] == "bot" for entry in entries)
+    [error] = [entry for entry in entries if entry["level"] == "ERROR"]
+    assert error["message"].startswith(f"cannot reach the Bot API at {base}")
+    assert SECRET not in done.stderr
+
+
+def test_invalid_settings_are_named_without_their_value() -> None:
+    done = _run(TELEGRAM_BOT_TOKEN="changeme", BOT_WEBHOOK_PORT="not-a-port")
+    assert done.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is a placeholder" in done.stderr
+    assert "BOT_WEBHOOK_PORT" in done.stderr and "not-a-port" not in done.stderr
+    assert "Traceback" not in done.stderr

@@ -190,3 +190,15 @@ def test_docker_compose_config_validates(profiles: list[str], with_env_file: boo
     published = port.split(":")[0] if isinstance(port, str) else str(port["published"])
     assert published == "8000"
     assert resolved["api"]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_each_service_gets_only_the_variables_its_settings_read(services: dict[str, Any]) -> None:
+    from shared.settings import ApiSettings, BotSettings, EtlSettings, WorkerServiceSettings
+
+    classes = {"api": ApiSettings, "worker": WorkerServiceSettings, "etl": EtlSettings, "bot": BotSettings}
+    for name, settings in classes.items():
+        given = set(services[name]["environment"])
+        assert given <= settings.variables(), (name, given - settings.variables())
+        assert {"LOG_LEVEL", "LOG_FORMAT"} <= given, name
+    assert "MOVIES_DATA" not in services["api"]["environment"]  # the data is not mounted there
+    assert "volumes" not in services["api"]

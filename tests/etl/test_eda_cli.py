@@ -13,7 +13,7 @@ import pandas as pd
 from etl.eda.inputs import build_of, load_tables, resolve_input
 from etl.eda.report import build_report
 from etl.pipeline import Build
-from shared.settings import REPO_ROOT, SAMPLE_DATA, Settings
+from shared.settings import REPO_ROOT, SAMPLE_DATA, EtlSettings
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -61,14 +61,14 @@ def _small_source(folder: Path, movies: int) -> Path:
 
 def test_runs_the_etl_when_tables_are_missing_and_follows_movies_data(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
-    sample = Settings(movies_data=SAMPLE_DATA, data_dir=data_dir)
+    sample = EtlSettings(movies_data=SAMPLE_DATA, data_dir=data_dir)
     first = resolve_input(sample, None)
     assert (first / "movies.parquet").exists()
     assert len(pd.read_parquet(first / "movies.parquet")) == 1997
     # The same source again: the existing build is reused, nothing is rebuilt.
     assert resolve_input(sample, None) == first
     # Another MOVIES_DATA gets its own build, even though the sample's is the newest one here.
-    small = Settings(movies_data=_small_source(tmp_path / "small", 60), data_dir=data_dir)
+    small = EtlSettings(movies_data=_small_source(tmp_path / "small", 60), data_dir=data_dir)
     second = resolve_input(small, None)
     assert second != first
     assert len(pd.read_parquet(second / "movies.parquet")) <= 60
@@ -80,7 +80,7 @@ def test_runs_the_etl_when_tables_are_missing_and_follows_movies_data(tmp_path: 
 def test_a_tiny_catalogue_still_gives_a_complete_report(tmp_path: Path) -> None:
     """Few films, no budgets at all: every section still says something true instead of failing."""
     source = _small_source(tmp_path / "tiny", 12)
-    folder = resolve_input(Settings(movies_data=source, data_dir=tmp_path / "var"), None)
+    folder = resolve_input(EtlSettings(movies_data=source, data_dir=tmp_path / "var"), None)
     tables = load_tables(folder)
     tables.movies["budget"] = 0.0
     tables.movies["return"] = 0.0

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import redis
 import yaml
 
 from etl.pipeline import Build
-from shared import keys
+from shared import jobs, keys
 from shared.embedded_redis import EmbeddedRedis
 from shared.settings import SAMPLE_DATA
 from tests import independent
@@ -65,6 +66,35 @@ def test_first_start_runs_the_etl_serves_queries_and_sigint_stops_every_child(
     log = run.log()
     assert "every service stopped" in log and "Traceback" not in log
     assert (tmp_path / "var" / "redis" / "dump.rdb").exists()
+
+
+def test_ctrl_c_stops_every_service_before_redis_and_json_logs_name_their_service(
+    tmp_path: Path, launch: LaunchFactory
+) -> None:
+    data_dir = tmp_path / "var"
+    run = launch(data_dir, LOG_FORMAT="json")
+    run.wait_ready()
+    run.wait_for(lambda: "worker ready" in run.log(), "the worker to be ready")
+    assert run.stop(signal.SIGINT) == 0
+    run.assert_everything_ended()
+
+    entries = [json.loads(line) for line in run.log().splitlines()]  # every line is one object
+    assert {"launcher", "etl", "api", "worker"} <= {entry["service"] for entry in entries}
+    assert all({"ts", "level", "logger", "message"} <= set(entry) for entry in entries)
+    assert all("request_id" in entry for entry in entries if entry["service"] == "api")
+    said = [(entry["service"], entry["message"]) for entry in entries]
+    redis_stopped = next(i for i, (who, what) in enumerate(said) if what.startswith("embedded Redis stopped"))
+    for service in ("api", "worker"):
+        assert said.index(("launcher", f"{service} stopped")) < redis_stopped, said
+    # The worker's own clean shutdown (it writes to Redis) happened while Redis still ran...
+    assert said.index(("worker", "worker stopped")) < redis_stopped
+    assert not [entry for entry in entries if entry["level"] == "ERROR" or "exception" in entry]
+    # ...and the snapshot Redis saved last holds no health key of a live worker.
+    with EmbeddedRedis(data_dir / "redis") as url:
+        client = redis.Redis.from_url(url)
+        assert client.exists(keys.CURRENT_VERSION)
+        assert not client.exists(jobs.QUEUE_NAME + ":health-check")
+        client.close()
 
 
 def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
@@ -220,9 +250,19 @@ def test_with_a_token_the_bot_runs_too_and_is_pointed_at_this_api(
         published_data_dir,
         cwd=fake.parent,
         TELEGRAM_BOT_TOKEN=token,
+        ADMIN_TOKEN="an-admin-token-for-the-launcher-test",
+        UNRELATED_VARIABLE="of the shell only",
     )
     run.wait_ready()
     run.wait_for(lambda: bool(run.lines("bot")), "the bot's first line")
+    # Each child sees its own settings and the OS basics, nothing else.
+    seen = {marker: run.child(marker).environ() for marker in ("-m api", "-m worker", "-m bot")}
+    assert all("PATH" in env and "UNRELATED_VARIABLE" not in env for env in seen.values())
+    assert "TELEGRAM_BOT_TOKEN" not in seen["-m api"] and "ADMIN_TOKEN" in seen["-m api"]
+    assert "TELEGRAM_BOT_TOKEN" not in seen["-m worker"] and "ADMIN_TOKEN" not in seen["-m worker"]
+    assert "REDIS_URL" in seen["-m worker"] and "MOVIES_DATA" in seen["-m worker"]
+    assert "MOVIES_DATA" not in seen["-m api"]
+    assert "REDIS_URL" not in seen["-m bot"] and seen["-m bot"]["ADMIN_TOKEN"]
     assert run.lines("bot")[0].endswith(f"stand-in bot for {run.base}, token of {len(token)} characters")
     assert run.child("-m bot")
     assert run.stop() == 0

@@ -19,7 +19,7 @@ from arq.worker import Worker
 
 from shared import jobs
 from shared.redis_client import arq_redis_settings
-from shared.settings import SAMPLE_DATA, Settings
+from shared.settings import SAMPLE_DATA, WorkerServiceSettings
 from worker.settings import worker_options
 
 WorkerFactory = Callable[..., Worker]
@@ -28,9 +28,9 @@ HEALTH_KEY = jobs.QUEUE_NAME + ":health-check"
 
 
 @pytest.fixture
-def worker_settings(published_redis_url: str, tmp_path: Path) -> Settings:
+def worker_settings(published_redis_url: str, tmp_path: Path) -> WorkerServiceSettings:
     """The worker's settings: the sample as the source (the one already published), a private data dir."""
-    return Settings(
+    return WorkerServiceSettings(
         redis_url=published_redis_url,
         movies_data=SAMPLE_DATA,
         data_dir=tmp_path / "data",
@@ -50,7 +50,7 @@ async def arq_pool(published_redis_url: str) -> AsyncIterator[ArqRedis]:
 def make_worker(arq_pool: ArqRedis) -> WorkerFactory:
     """A real arq worker with the production options; burst (drain the queue and stop) by default."""
 
-    def build(settings: Settings, *, burst: bool = True, **overrides: Any) -> Worker:
+    def build(settings: WorkerServiceSettings, *, burst: bool = True, **overrides: Any) -> Worker:
         options = worker_options(settings)
         options.update(
             burst=burst,

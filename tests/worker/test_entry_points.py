@@ -16,7 +16,7 @@ from arq import create_pool
 
 from shared import jobs, keys
 from shared.redis_client import arq_redis_settings
-from shared.settings import Settings
+from shared.settings import WorkerServiceSettings
 from worker.settings import worker_options
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +29,31 @@ def _env(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
+
+
+def test_importing_the_worker_settings_reads_nothing_until_arq_asks_for_them(tmp_path: Path) -> None:
+    env = {**_env(tmp_path, None), "LOG_LEVEL": "not-a-level"}
+    imported = subprocess.run(
+        [sys.executable, "-c", "import worker.settings"],
+        check=False,
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    asked = subprocess.run(
+        [sys.executable, "-c", "import worker.settings as s; s.WorkerSettings"],
+        check=False,
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert asked.returncode == 2
+    assert "invalid settings, the worker is not started: LOG_LEVEL" in asked.stderr
+    assert "Traceback" not in asked.stderr
+    assert not (tmp_path / "data").exists()  # and no embedded Redis was looked for
 
 
 def _check(env: dict[str, str]) -> int:
@@ -61,10 +86,12 @@ def stop_later() -> Iterator[list[subprocess.Popen[bytes]]]:
 
 
 def test_cron_refresh_is_scheduled_unique_and_can_be_disabled() -> None:
-    scheduled = worker_options(Settings(refresh_cron_hour=4, refresh_cron_minute=30))["cron_jobs"]
+    scheduled = worker_options(WorkerServiceSettings(refresh_cron_hour=4, refresh_cron_minute=30))[
+        "cron_jobs"
+    ]
     assert len(scheduled) == 1
     assert scheduled[0].unique and scheduled[0].hour == 4 and scheduled[0].minute == 30
-    assert worker_options(Settings(refresh_cron_hour=None))["cron_jobs"] == []
+    assert worker_options(WorkerServiceSettings(refresh_cron_hour=None))["cron_jobs"] == []
 
 
 def test_arq_command_runs_the_worker_and_check_reports_health(
@@ -120,8 +147,10 @@ def test_python_m_worker_starts_an_embedded_redis_when_redis_url_is_unset(
     assert not url.endswith(":6379/0")
     client = redis.Redis.from_url(url)
     _wait_healthy(client, process)
-    # `arq --check` without REDIS_URL finds the embedded server the worker started.
-    assert _check(env) == 0
+    # The arq command is no entry point: it never looks for (or starts) an embedded server...
+    assert _check(env) == 2
+    # ...and checks the one it is pointed at.
+    assert _check({**env, "REDIS_URL": url}) == 0
     client.close()
     process.terminate()
     assert process.wait(15) == 0

@@ -10,7 +10,7 @@ from arq.jobs import Job, JobStatus
 from etl.pipeline import Build
 from shared import jobs, keys
 from shared.schemas import Movie, RecommendationResult
-from shared.settings import Settings
+from shared.settings import WorkerServiceSettings
 from tests.worker.conftest import WorkerFactory
 from worker.state import STATE_KEY, WorkerState
 
@@ -25,7 +25,10 @@ async def _current(pool: ArqRedis) -> str:
 
 
 async def test_enqueue_compute_cache_and_answer(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, sample_build: Build
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    sample_build: Build,
 ) -> None:
     version = await _current(arq_pool)
     job = await arq_pool.enqueue_job(
@@ -62,7 +65,7 @@ async def test_enqueue_compute_cache_and_answer(
 
 
 async def test_identical_requests_share_one_computation(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     version = await _current(arq_pool)
     job_id = jobs.recommend_job_id(version, TOY_STORY)
@@ -80,7 +83,10 @@ async def test_identical_requests_share_one_computation(
 
 
 async def test_model_loaded_once_per_version(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, sample_build: Build
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    sample_build: Build,
 ) -> None:
     version = await _current(arq_pool)
     movie_ids = sample_build.movies["id"].head(6).tolist()
@@ -104,7 +110,7 @@ async def test_model_loaded_once_per_version(
 
 
 async def test_unknown_movie_and_version_fail_with_a_clear_message(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     version = await _current(arq_pool)
     missing_movie = await arq_pool.enqueue_job(jobs.RECOMMEND, version, 999_999_999)

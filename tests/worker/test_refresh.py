@@ -4,10 +4,13 @@ downtime while queries are answered, and a refresh killed half-way that leaves t
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import time
 from pathlib import Path
 
 import psutil
+import pytest
 from arq import ArqRedis
 from arq.jobs import Job
 
@@ -16,11 +19,11 @@ from shared import jobs, keys
 from shared.job_progress import JobProgress, read_progress
 from shared.jobs import JobState
 from shared.schemas import RecommendationResult
-from shared.settings import Settings
-from shared.source import fingerprint
+from shared.settings import WorkerServiceSettings
 from tests.conftest import MARK
 from tests.waiting import eventually
 from tests.worker.conftest import WorkerFactory, running
+from worker import refresh
 from worker.state import STATE_KEY, WorkerState
 
 
@@ -68,15 +71,15 @@ async def _progress(pool: ArqRedis, job_id: str) -> JobProgress:
     return record
 
 
-def _settings(base: Settings, source: Path) -> Settings:
+def _settings(base: WorkerServiceSettings, source: Path) -> WorkerServiceSettings:
     return base.model_copy(update={"movies_data": source})
 
 
 async def test_unchanged_source_is_a_cheap_noop(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     before = await _current(arq_pool)
-    job_id = jobs.refresh_job_id(fingerprint(worker_settings.movies_data))
+    job_id = jobs.refresh_job_id(before)
     job = await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id)
     assert job is not None
     started = time.perf_counter()
@@ -93,11 +96,53 @@ async def test_unchanged_source_is_a_cheap_noop(
     assert await arq_pool.ttl(keys.meta(before)) == -1  # the live version never expires
 
 
+async def test_the_worker_dedupes_by_the_source_fingerprint(
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Once the worker found these files (names, sizes, mtimes) equal to the published source, a
+    trigger for them is a no-op that does not read them again; touched files are read again."""
+    source = tmp_path / "source"
+    shutil.copytree(worker_settings.movies_data, source)
+    settings = _settings(worker_settings, source)
+    before = await _current(arq_pool)
+    reads: list[object] = []
+    real_digest = refresh.content_digest
+
+    def counted(raw: object) -> str:
+        reads.append(raw)
+        return real_digest(raw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh, "content_digest", counted)
+
+    async def trigger() -> JobProgress:
+        job_id = jobs.refresh_job_id(await _current(arq_pool))
+        assert await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id) is not None
+        worker = make_worker(settings)
+        await worker.main()
+        await worker.close()
+        assert worker.jobs_complete == 1 and worker.jobs_failed == 0
+        return await _progress(arq_pool, job_id)
+
+    first = await trigger()
+    assert "Sin cambios" in first.detalle and len(reads) == 1
+    second = await trigger()
+    assert "Sin cambios" in second.detalle and len(reads) == 1  # the fingerprint settled it
+    for path in source.iterdir():
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    third = await trigger()
+    assert "Sin cambios" in third.detalle and len(reads) == 2  # touched: read, same bytes
+    assert await _current(arq_pool) == before
+
+
 async def test_forced_refresh_publishes_warms_and_retires_the_old_version(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     before = await _current(arq_pool)
-    job_id = jobs.refresh_job_id(fingerprint(worker_settings.movies_data), force=True)
+    job_id = jobs.refresh_job_id(before, force=True)
     await arq_pool.enqueue_job(jobs.REFRESH_DATASET, force=True, _job_id=job_id)
     states: list[WorkerState] = []
 
@@ -121,7 +166,7 @@ async def test_forced_refresh_publishes_warms_and_retires_the_old_version(
 
 
 async def test_repeated_refreshes_keep_two_builds_on_disk(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
 ) -> None:
     versions = []
     for _ in range(3):
@@ -139,11 +184,14 @@ async def test_repeated_refreshes_keep_two_builds_on_disk(
 
 
 async def test_simultaneous_triggers_run_one_refresh(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, changed_source: Path
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    changed_source: Path,
 ) -> None:
     settings = _settings(worker_settings, changed_source)
     before = await _current(arq_pool)
-    same_id = jobs.refresh_job_id(fingerprint(changed_source))
+    same_id = jobs.refresh_job_id(before)
     assert await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=same_id) is not None
     assert await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=same_id) is None
     # A trigger under another id (the cron's) at the same moment: the lock makes it wait, and it
@@ -164,7 +212,10 @@ async def test_simultaneous_triggers_run_one_refresh(
 
 
 async def test_refresh_while_answering_queries_loses_and_mixes_nothing(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, changed_source: Path
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    changed_source: Path,
 ) -> None:
     settings = _settings(worker_settings, changed_source)
     old = await _current(arq_pool)
@@ -186,7 +237,7 @@ async def test_refresh_while_answering_queries_loses_and_mixes_nothing(
         clients = [asyncio.create_task(client(k)) for k in range(3)]
         # Queries are flowing against the old version before the refresh starts...
         await eventually(lambda: len(answers) + len(failures) >= 6, "answers from the old version")
-        job_id = jobs.refresh_job_id(fingerprint(changed_source))
+        job_id = jobs.refresh_job_id(old)
         refresh = await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id)
         assert refresh is not None
         await _wait_for(arq_pool, job_id, JobState.COMPLETE, JobState.FAILED)
@@ -222,11 +273,14 @@ def _etl_children() -> list[psutil.Process]:
 
 
 async def test_refresh_killed_half_way_leaves_the_old_version_serving(
-    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: Settings, changed_source: Path
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    changed_source: Path,
 ) -> None:
     settings = _settings(worker_settings, changed_source)
     old = await _current(arq_pool)
-    job_id = jobs.refresh_job_id(fingerprint(changed_source))
+    job_id = jobs.refresh_job_id(old)
     async with running(make_worker(settings, burst=False)):
         await arq_pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id)
         deadline = time.monotonic() + 30

@@ -15,7 +15,6 @@ from arq import create_pool
 
 from shared import jobs, keys
 from shared.redis_client import arq_redis_settings
-from shared.source import fingerprint
 from tests.worker.conftest import WorkerProcess
 
 
@@ -27,7 +26,7 @@ def test_killed_worker_takes_its_etl_child_along(
     worker = WorkerProcess(published_redis_url, tmp_path / "data", movies_data=changed_source)
     worker.start()
     assert worker.process is not None
-    job_id = jobs.refresh_job_id(fingerprint(changed_source))
+    job_id = jobs.refresh_job_id(old.decode() if old else None)
     asyncio.run(_enqueue(published_redis_url, jobs.REFRESH_DATASET, _job_id=job_id))
     parent = psutil.Process(worker.process.pid)
     deadline = time.monotonic() + 30
