@@ -5,13 +5,13 @@ from __future__ import annotations
 import redis
 
 from shared import keys
-from shared.settings import Settings
+from shared.settings import WorkerServiceSettings
 from tests.api.conftest import serve_in_process, settings_for
 from tests.worker.conftest import WorkerFactory, running
 
 
 async def test_excluded_films_are_left_out_and_five_remain(
-    published_redis_url: str, worker_settings: Settings, make_worker: WorkerFactory
+    published_redis_url: str, worker_settings: WorkerServiceSettings, make_worker: WorkerFactory
 ) -> None:
     settings = settings_for(published_redis_url, recommend_wait_seconds=20)
     async with running(make_worker(worker_settings, burst=False)), serve_in_process(settings) as api:
