@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 from arq.connections import ArqRedis
 
+from api.answer_memo import AnswerMemo
 from api.observability import Metrics
-from api.services.answer_memo import AnswerMemo
 from api.services.dataset import DatasetReader
 from api.services.pipelined_redis import PipelinedRedis
 from api.services.suggestions import CatalogCache
@@ -44,14 +44,15 @@ async def open_resources(
     """Connects lazily: the app starts even while Redis is down, answers 503, and recovers by itself.
     The Redis at `settings.redis_url` belongs to whoever started it: nothing here starts or stops one.
 
-    With a `memo`, a version watch keeps it on the current dataset version (see RememberedAnswersMiddleware).
+    With a `memo`, it sits behind the dataset reader: a version watch keeps it on the current
+    dataset version, and the reader moves it on as soon as a lookup reads a newer one.
     """
     url = settings.redis_address()
     client = async_redis(url)
     # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
     queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME)
     lookups = PipelinedRedis(url)
-    reader = DatasetReader(lookups)
+    reader = DatasetReader(lookups, on_version=memo.advance if memo is not None else None)
     catalogs = CatalogCache(reader)
     warming = asyncio.create_task(catalogs.warm())
     watch = VersionWatch(url, memo.switch) if memo is not None else None

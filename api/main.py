@@ -9,13 +9,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.answer_memo import AnswerMemo, AnswerMemoMiddleware
 from api.errors import install_error_handlers
 from api.lifespan import open_resources
 from api.observability import Metrics, RequestContextMiddleware, quiet_uvicorn_access
-from api.remembered_answers import RememberedAnswersMiddleware
 from api.responses import JsonResponse
 from api.routes import admin, calendar, health, people, recommendations, search, titles, users
-from api.services.answer_memo import AnswerMemo
 from shared.logging_setup import configure_logging
 from shared.settings import ApiSettings, load
 
@@ -47,18 +46,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
     )
     app.state.metrics = metrics
     install_error_handlers(app)
-    # Flat, not include_router: FastAPI matches an included router's routes through a nested
-    # router (twice per request), which costs more than the Redis lookup on the hot path. And
-    # first: the query routes are tried before the documentation pages.
-    queries = [
-        route
-        for module in (calendar, titles, people, recommendations, search)
-        for route in module.router.routes
-    ]
-    app.router.routes[:0] = [*queries, *users.router.routes, *admin.router.routes, *health.router.routes]
+    for module in (calendar, titles, people, recommendations, search, users, admin, health):
+        app.include_router(module.router)
     if memo is not None:
-        app.add_middleware(RememberedAnswersMiddleware, memo=memo, routes=queries, metrics=metrics)
-    # Added last, so outermost: remembered answers get a request id, metrics and a log line too.
+        app.add_middleware(AnswerMemoMiddleware, memo=memo, metrics=metrics)
+    # Added last, so outermost: answers from the memo get a request id, metrics and a log line too.
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     return app
 

@@ -66,9 +66,9 @@ class Metrics:
             ("version",),
             registry=self.registry,
         )
-        self.remembered = Counter(
-            "cartelera_api_remembered_answers",
-            "Answers served from (hit) or kept in (stored) the in-process answer memo.",
+        self.answer_memo = Counter(
+            "cartelera_api_answer_memo",
+            "Answers served from (hit) or kept in (stored) the answer memo of this process.",
             ("outcome",),
             registry=self.registry,
         )

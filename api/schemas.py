@@ -1,4 +1,8 @@
-"""Response shapes as documented in OpenAPI (the routes build the same dicts directly, for speed)."""
+"""Response shapes as documented in OpenAPI (the routes build the same dicts directly, for speed).
+
+The records inside an answer (a film named in `otras_coincidencias`, a director's film, a
+recommended film) are the ones of `shared.schemas`, declared once.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.schemas import DirectedFilm, MovieRef, PersonRef, SimilarMovie
+
 
 def _example(example: dict[str, Any]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [example]})
-
-
-class MovieRef(BaseModel):
-    id: int
-    titulo: str
-    anio: int
-
-
-class PersonRef(BaseModel):
-    id: int | None = Field(default=None, description="Id de la persona en TMDB.")
-    nombre: str
-    cantidad_filmaciones: int | None = None
 
 
 class MonthCount(BaseModel):
@@ -135,16 +129,6 @@ class ActorAnswer(BaseModel):
     mensaje: str
 
 
-class DirectedFilm(BaseModel):
-    id: int
-    titulo: str
-    fecha_estreno: str = Field(description="AAAA-mm-dd")
-    retorno: float
-    costo: float
-    recaudacion: float
-    ganancia: float
-
-
 class DirectorAnswer(BaseModel):
     model_config = _example(
         {
@@ -176,16 +160,12 @@ class DirectorAnswer(BaseModel):
     mensaje: str
 
 
-class SimilarFilm(MovieRef):
-    similitud: float = Field(description="Similitud coseno (0-1).")
-
-
 class RecommendationAnswer(BaseModel):
     id: int
     titulo: str
     anio: int
     recomendaciones: list[str] = Field(description="Los 5 títulos más parecidos, el más parecido primero.")
-    detalle: list[SimilarFilm]
+    detalle: list[SimilarMovie]
     otras_coincidencias: list[MovieRef]
     mensaje: str
 
@@ -224,7 +204,7 @@ class ErrorBody(BaseModel):
     model_config = ConfigDict(extra="allow")
     error: str = Field(description="Código en inglés, estable, para programas.")
     detail: str = Field(description="Explicación en español para personas.")
-    sugerencias: list[dict[str, Any]] | None = Field(
+    sugerencias: list[MovieRef | PersonRef] | None = Field(
         default=None, description="En 404: películas (id, titulo, anio) o personas (nombre) parecidas."
     )
     opciones: list[str] | None = Field(default=None, description="En 422 de mes/día: los valores válidos.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 
@@ -56,12 +58,12 @@ def main() -> int:
     movies = clean_movies(read_movies(source), report)
     cast, directors = clean_credits(read_credits(source), movies["id"], report)
     artefacts = build_artefacts(movies, cast, directors)
-    payloads = {
+    payloads: dict[str, tuple[Callable[[bytes], Catalog[Any]], bytes]] = {
         "titles": (build_title_catalog, orjson.dumps(artefacts.title_catalog)),
         "actors": (build_people_catalog, orjson.dumps(artefacts.actor_catalog)),
         "directors": (build_people_catalog, orjson.dumps(artefacts.director_catalog)),
     }
-    catalogs: dict[str, Catalog] = {}
+    catalogs: dict[str, Catalog[Any]] = {}
     build_rows = []
     for kind, (build, raw) in payloads.items():
         started = time.perf_counter()

@@ -1,35 +1,44 @@
 """Everything the seven queries need, precomputed so each answer is one Redis lookup.
 
-Records are plain dicts with exactly the fields of `shared.schemas` (Movie, ActorStats,
-DirectorStats): building 200k pydantic objects would triple the ETL's time, and a test checks
-every published record against those schemas.
+Records are the TypedDicts of `shared.schemas` (Movie, ActorStats, DirectorStats): plain dicts,
+since building 200k objects would triple the ETL's time; a test validates every published record
+against its declaration.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from shared.schemas import (
+    ActorStats,
+    CalendarCounts,
+    DirectorStats,
+    Movie,
+    PersonCatalogRow,
+    TitleCatalogRow,
+)
 from shared.text import name_key, title_key
 
-Record = dict[str, Any]
+_Person = TypeVar("_Person", ActorStats, DirectorStats)
 
 
 @dataclass(frozen=True)
 class QueryArtefacts:
-    months: dict[int, int]
-    weekdays: dict[int, int]
-    movies: dict[int, Record]
-    titles: dict[str, list[Record]]
-    actors: dict[str, list[Record]]
-    directors: dict[str, list[Record]]
-    title_catalog: list[tuple[int, str, int, int]]
-    actor_catalog: list[tuple[str, int]]
-    director_catalog: list[tuple[str, int]]
+    months: CalendarCounts
+    weekdays: CalendarCounts
+    movies: dict[int, Movie]
+    titles: dict[str, list[Movie]]
+    actors: dict[str, list[ActorStats]]
+    directors: dict[str, list[DirectorStats]]
+    title_catalog: list[TitleCatalogRow]
+    actor_catalog: list[PersonCatalogRow]
+    director_catalog: list[PersonCatalogRow]
 
 
 def _optional_str(value: Any) -> str | None:
@@ -40,13 +49,13 @@ def _optional_float(value: Any) -> float | None:
     return None if value is None or value != value else float(value)  # noqa: PLR0124 - NaN
 
 
-def movie_records(movies: pd.DataFrame, directors: pd.DataFrame) -> dict[int, Record]:
-    """Movie id -> `shared.schemas.Movie` fields."""
+def movie_records(movies: pd.DataFrame, directors: pd.DataFrame) -> dict[int, Movie]:
+    """Movie id -> its `shared.schemas.Movie`."""
     # A dict of lists: groupby(...).agg(list) builds one Series per film, ~40k of them.
     directing: dict[int, list[str]] = {}
     for movie_id, name in zip(directors["movie_id"].tolist(), directors["name"].tolist(), strict=True):
         directing.setdefault(movie_id, []).append(name)
-    records: dict[int, Record] = {}
+    records: dict[int, Movie] = {}
     columns = (
         "id", "title", "release_year", "release_date", "release_month", "release_weekday", "popularity",
         "vote_count", "vote_average", "budget", "revenue", "return", "runtime", "poster_path", "genres",
@@ -75,9 +84,9 @@ def movie_records(movies: pd.DataFrame, directors: pd.DataFrame) -> dict[int, Re
     return records
 
 
-def title_index(movies: dict[int, Record]) -> dict[str, list[Record]]:
+def title_index(movies: dict[int, Movie]) -> dict[str, list[Movie]]:
     """Title key -> every movie with that title; the most voted answers by default."""
-    groups: dict[str, list[Record]] = defaultdict(list)
+    groups: dict[str, list[Movie]] = defaultdict(list)
     for movie in movies.values():
         groups[title_key(movie["titulo"])].append(movie)
     for group in groups.values():
@@ -92,22 +101,18 @@ def _display_names(people: pd.DataFrame) -> pd.Series:
     return counts.drop_duplicates("person_id").set_index("person_id")["name"]
 
 
-def _by_name(records: list[Record], films: str) -> dict[str, list[Record]]:
+def _by_name(records: list[_Person], films: Callable[[_Person], int]) -> dict[str, list[_Person]]:
     """Group people by name key; homonyms share a key, the one with most films first."""
-    index: dict[str, list[Record]] = defaultdict(list)
+    index: dict[str, list[_Person]] = defaultdict(list)
     for record in records:
         index[name_key(record["nombre"])].append(record)
     for people in index.values():
         if len(people) > 1:  # most names are one person's: no key to compute
-            people.sort(key=lambda p: (-_count(p[films]), p["person_id"]))
+            people.sort(key=lambda p: (-films(p), p["person_id"]))
     return dict(index)
 
 
-def _count(value: Any) -> int:
-    return len(value) if isinstance(value, list) else int(value)
-
-
-def actor_index(cast: pd.DataFrame, movies: pd.DataFrame) -> dict[str, list[Record]]:
+def actor_index(cast: pd.DataFrame, movies: pd.DataFrame) -> dict[str, list[ActorStats]]:
     """Name key -> `ActorStats` fields of people credited in the cast under that name."""
     if cast.empty:
         return {}
@@ -116,7 +121,7 @@ def actor_index(cast: pd.DataFrame, movies: pd.DataFrame) -> dict[str, list[Reco
     credited = credited.assign(ret=credited["movie_id"].map(returns).fillna(0.0))
     stats = credited.groupby("person_id").agg(films=("movie_id", "size"), total=("ret", "sum"))
     names = _display_names(cast)
-    records = [
+    records: list[ActorStats] = [
         {
             "person_id": int(person_id),
             "nombre": str(name),
@@ -132,10 +137,10 @@ def actor_index(cast: pd.DataFrame, movies: pd.DataFrame) -> dict[str, list[Reco
             strict=True,
         )
     ]
-    return _by_name(records, "cantidad_filmaciones")
+    return _by_name(records, lambda person: person["cantidad_filmaciones"])
 
 
-def director_index(directors: pd.DataFrame, movies: pd.DataFrame) -> dict[str, list[Record]]:
+def director_index(directors: pd.DataFrame, movies: pd.DataFrame) -> dict[str, list[DirectorStats]]:
     """Name key -> `DirectorStats` fields, each person's films ordered by release date."""
     if directors.empty:
         return {}
@@ -147,7 +152,7 @@ def director_index(directors: pd.DataFrame, movies: pd.DataFrame) -> dict[str, l
     )
     films = films.sort_values(["person_id", "release_date", "movie_id"], kind="stable")
     names = _display_names(directors).to_dict()
-    people: dict[int, Record] = {}
+    people: dict[int, DirectorStats] = {}
     columns = ("person_id", "movie_id", "title", "release_date", "return", "budget", "revenue")
     for person_id, movie_id, title, date, ret, budget, revenue in zip(
         *(films[c].tolist() for c in columns), strict=True
@@ -173,10 +178,10 @@ def director_index(directors: pd.DataFrame, movies: pd.DataFrame) -> dict[str, l
         )
     for person in people.values():
         person["retorno_total"] = float(np.sum([film["retorno"] for film in person["peliculas"]]))
-    return _by_name(list(people.values()), "peliculas")
+    return _by_name(list(people.values()), lambda person: len(person["peliculas"]))
 
 
-def _counts(column: pd.Series) -> dict[int, int]:
+def _counts(column: pd.Series) -> CalendarCounts:
     counts = column.value_counts()
     return dict(zip(map(int, counts.index.tolist()), map(int, counts.tolist()), strict=True))
 

@@ -135,8 +135,8 @@ class ApiSettings(RedisClientSettings):
     bot_api_token: ServiceToken = None
     # How long the API waits for an uncached recommendation before answering 202.
     recommend_wait_seconds: float = 3.0
-    # Each API process keeps the answers it gave for the current dataset version (dropped on a
-    # switch), so a repeated question costs no Redis round trip; the bound is per process.
+    # The answer memo: each API process keeps the answers it gave for the current dataset version
+    # (dropped on a switch), so a repeated question costs no Redis round trip; the bound is per process.
     api_remember_answers: bool = True
     api_remember_megabytes: int = Field(default=64, ge=1)
 

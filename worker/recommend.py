@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from shared import keys
-from shared.schemas import Movie, RecommendationResult, SimilarMovie
+from shared.schemas import Movie, RecommendationResult, SimilarMovie, record_adapter
 from shared.wording import jobs as wording
 from worker.state import state_of
 
@@ -66,17 +66,20 @@ async def recommend(
     raw = await state.client.hmget(keys.movies(version), [str(m) for m in wanted])  # type: ignore[misc]
     if raw[0] is None:
         raise UnknownMovieError(version, movie_id)
-    seed = Movie.model_validate_json(raw[0])
+    movies = record_adapter(Movie)
+    seed = movies.validate_json(raw[0])
     detail: list[SimilarMovie] = []
     for (_, score), payload in zip(neighbours, raw[1:], strict=True):
         if payload is not None:
-            movie = Movie.model_validate_json(payload)
-            detail.append(SimilarMovie(id=movie.id, titulo=movie.titulo, anio=movie.anio, similitud=score))
+            movie = movies.validate_json(payload)
+            detail.append(
+                SimilarMovie(id=movie["id"], titulo=movie["titulo"], anio=movie["anio"], similitud=score)
+            )
     result = RecommendationResult(
         version=version,
-        id=seed.id,
-        titulo=seed.titulo,
-        anio=seed.anio,
+        id=seed["id"],
+        titulo=seed["titulo"],
+        anio=seed["anio"],
         recomendaciones=[s.titulo for s in detail],
         detalle=detail,
     )

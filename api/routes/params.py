@@ -1,23 +1,18 @@
-"""Reading the path and query parameters of the query routes by hand, documented in OpenAPI by hand.
-
-FastAPI's per-request parameter machinery costs more CPU than the Redis lookup and the rest of a
-query route together (measured with benchmarks/api_load.py), so the hot routes take the raw
-`Request` and parse their few parameters here, with the same 422 error shape FastAPI would give.
-"""
+"""The path and query parameters of the query routes, declared once as FastAPI `Annotated` aliases."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Annotated
 
+from fastapi import Path, Query
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.requests import Request
 
-from api.errors import ApiError
-from api.lifespan import Resources
-from shared.wording import errors as messages
-
+# As many digits as an id may have; more is not a number anyone typed on purpose.
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+_LARGEST = 10**18 - 1
 
 
 class TextConvertor(Convertor[str]):
@@ -36,70 +31,54 @@ class TextConvertor(Convertor[str]):
 register_url_convertor("text", TextConvertor())
 
 
-class ParameterError(ApiError):
-    status_code = 422
-    code = "validation_error"
-
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(
-            messages.invalid_parameters([(name, problem)]), errores=[{"campo": name, "problema": problem}]
-        )
-
-
-def resources(request: Request) -> Resources:
-    """The app's resources from the lifespan state (what `deps.ResourcesDep` gives other routes)."""
-    return cast(Resources, request.state.resources)
-
-
-def path_text(request: Request, name: str) -> str:
-    return cast(str, request.path_params[name])
-
-
-def optional_int(request: Request, name: str) -> int | None:
-    if not request.scope["query_string"]:
-        return None
-    values = request.query_params.getlist(name)
-    if not values:
-        return None
-    text = values[-1].strip()
+def _optional_integer(value: object) -> object:
+    """`?anio=` as a form or a bot leaves it when there is no year to give: no year. Otherwise an
+    integer as typed (surrounding spaces aside): `1.5`, `1e3` or twenty digits are not one."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
     if not text:
-        # `?anio=` as a form or a bot leaves it when there is no year to give: no year.
         return None
     if not _INTEGER.match(text):
-        raise ParameterError(name, "int_parsing")
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
     return int(text)
 
 
-def path_doc(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": {"type": "string"},
-    }
+# The bounds apply to the number, not to the absence of one.
+_OptionalInteger = Annotated[
+    Annotated[int, Field(ge=-_LARGEST, le=_LARGEST)] | None, BeforeValidator(_optional_integer)
+]
 
-
-def query_int_doc(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": {"type": "integer"},
-    }
-
-
-TITLE_DOC = path_doc(
-    "titulo",
-    "Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). Codifica /, ?, # y % "
-    "(Face%2FOff). Con varias películas del mismo título, «Hamlet (1996)» elige por año.",
-)
-YEAR_DOC = query_int_doc(
-    "anio", "Elige entre películas del mismo título por año de estreno (vacío: se ignora)."
-)
-MOVIE_ID_DOC = query_int_doc("id", "Elige entre películas del mismo título por id (vacío: se ignora).")
-NAME_DOC = path_doc("nombre", "Nombre como lo escriba la persona (sin importar mayúsculas ni tildes).")
-PERSON_ID_DOC = query_int_doc(
-    "id", "Elige entre personas del mismo nombre por su id de TMDB (vacío: se ignora)."
-)
+TitlePath = Annotated[
+    str,
+    Path(
+        description="Título como lo escriba la persona (sin importar mayúsculas, tildes ni espacios). "
+        "Codifica /, ?, # y % (Face%2FOff). Con varias películas del mismo título, «Hamlet (1996)» "
+        "elige por año."
+    ),
+]
+YearQuery = Annotated[
+    _OptionalInteger,
+    Query(
+        description="Elige entre películas del mismo título por año de estreno (vacío: se ignora).",
+    ),
+]
+MovieIdQuery = Annotated[
+    _OptionalInteger,
+    Query(
+        alias="id",
+        description="Elige entre películas del mismo título por id (vacío: se ignora).",
+    ),
+]
+NamePath = Annotated[
+    str, Path(description="Nombre como lo escriba la persona (sin importar mayúsculas ni tildes).")
+]
+PersonIdQuery = Annotated[
+    _OptionalInteger,
+    Query(
+        alias="id",
+        description="Elige entre personas del mismo nombre por su id de TMDB (vacío: se ignora).",
+    ),
+]
+MonthPath = Annotated[str, Path(description="Mes en español (enero, Setiembre...) o su número 1-12.")]
+WeekdayPath = Annotated[str, Path(description="Día de la semana en español, con o sin tildes (miercoles).")]

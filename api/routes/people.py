@@ -3,78 +3,63 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.requests import Request
 from starlette.responses import Response
 
-from api.responses import JsonResponse
-from api.routes.params import NAME_DOC, PERSON_ID_DOC, optional_int, path_text, resources
+from api.deps import ResourcesDep
+from api.responses import query_answer
+from api.routes.params import NamePath, PersonIdQuery
 from api.schemas import ActorAnswer, DirectorAnswer, errors
-from api.services.people import PersonMatch, Role, find_person
+from api.services.people import find_actor, find_director
 from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
-
-PERSON_PARAMETERS = {"parameters": [NAME_DOC, PERSON_ID_DOC]}
-
-
-async def matched_person(request: Request, role: Role) -> PersonMatch:
-    state = resources(request)
-    return await find_person(
-        state.dataset,
-        state.catalogs,
-        role,
-        path_text(request, "nombre"),
-        person_id=optional_int(request, "id"),
-    )
 
 
 @router.get(
     "/get_actor/{nombre:text}",
     summary="Películas y retorno de un actor o actriz (solo créditos de reparto)",
-    response_model=None,
-    responses={200: {"model": ActorAnswer}, **errors(404, 422, 503)},
-    openapi_extra=PERSON_PARAMETERS,
+    response_model=ActorAnswer,
+    responses=errors(404, 422, 503),
 )
-async def get_actor(request: Request) -> Response:
-    match = await matched_person(request, "actor")
+async def get_actor(nombre: NamePath, resources: ResourcesDep, person_id: PersonIdQuery = None) -> Response:
+    match = await find_actor(resources.dataset, resources.catalogs, nombre, person_id=person_id)
     person = match.person
-    return JsonResponse(
-        {
-            "actor": person["nombre"],
-            "id": person["person_id"],
-            "cantidad_filmaciones": person["cantidad_filmaciones"],
-            "retorno_total": person["retorno_total"],
-            "retorno_promedio": person["retorno_promedio"],
-            "otras_coincidencias": match.others,
-            "mensaje": sentences.actor(
-                person["nombre"],
-                person["cantidad_filmaciones"],
-                person["retorno_total"],
-                person["retorno_promedio"],
-            ),
-        }
-    )
+    body = {
+        "actor": person["nombre"],
+        "id": person["person_id"],
+        "cantidad_filmaciones": person["cantidad_filmaciones"],
+        "retorno_total": person["retorno_total"],
+        "retorno_promedio": person["retorno_promedio"],
+        "otras_coincidencias": match.others,
+        "mensaje": sentences.actor(
+            person["nombre"],
+            person["cantidad_filmaciones"],
+            person["retorno_total"],
+            person["retorno_promedio"],
+        ),
+    }
+    return query_answer(body, match.version)
 
 
 @router.get(
     "/get_director/{nombre:text}",
     summary="Películas dirigidas por una persona, con su retorno, costo y ganancia",
-    response_model=None,
-    responses={200: {"model": DirectorAnswer}, **errors(404, 422, 503)},
-    openapi_extra=PERSON_PARAMETERS,
+    response_model=DirectorAnswer,
+    responses=errors(404, 422, 503),
 )
-async def get_director(request: Request) -> Response:
-    match = await matched_person(request, "director")
+async def get_director(
+    nombre: NamePath, resources: ResourcesDep, person_id: PersonIdQuery = None
+) -> Response:
+    match = await find_director(resources.dataset, resources.catalogs, nombre, person_id=person_id)
     person = match.person
     films = person["peliculas"]
-    return JsonResponse(
-        {
-            "director": person["nombre"],
-            "id": person["person_id"],
-            "cantidad_peliculas": len(films),
-            "retorno_total": person["retorno_total"],
-            "peliculas": films,
-            "otras_coincidencias": match.others,
-            "mensaje": sentences.director(person["nombre"], len(films), person["retorno_total"]),
-        }
-    )
+    body = {
+        "director": person["nombre"],
+        "id": person["person_id"],
+        "cantidad_peliculas": len(films),
+        "retorno_total": person["retorno_total"],
+        "peliculas": films,
+        "otras_coincidencias": match.others,
+        "mensaje": sentences.director(person["nombre"], len(films), person["retorno_total"]),
+    }
+    return query_answer(body, match.version)

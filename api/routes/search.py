@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from api.deps import ResourcesDep
-from api.responses import JsonResponse
+from api.responses import JsonResponse, query_answer
 from api.schemas import errors
 from api.services.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, TitleSearch
 
@@ -66,5 +66,6 @@ async def buscar(
 ) -> Response:
     # Built as the model documents it; returned as is, without FastAPI validating it a second time
     # (that costs more than the lookup on a route asked once per keystroke).
-    results = await searcher.search(q, limite)
-    return JsonResponse({"consulta": q.strip(), "resultados": results})
+    version, results = await searcher.search(q, limite)
+    body = {"consulta": q.strip(), "resultados": results}
+    return JsonResponse(body) if version is None else query_answer(body, version)

@@ -2,72 +2,65 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from starlette.requests import Request
+from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
-from api.responses import JsonResponse
-from api.routes.params import MOVIE_ID_DOC, TITLE_DOC, YEAR_DOC, optional_int, path_text, resources
+from api.deps import ResourcesDep
+from api.responses import query_answer
+from api.routes.params import MovieIdQuery, TitlePath, YearQuery
 from api.schemas import ScoreAnswer, VotesAnswer, errors
 from api.services.titles import TitleMatch, find_title
 from shared import query_rules
+from shared.schemas import Movie
 from shared.wording import answers as sentences
 
 router = APIRouter(tags=["consultas"])
-TITLE_PARAMETERS = {"parameters": [TITLE_DOC, YEAR_DOC, MOVIE_ID_DOC]}
 
 
-def card(movie: dict[str, Any]) -> dict[str, Any]:
+def card(movie: Movie) -> dict[str, Any]:
     """What a client needs to show the film as a card, whatever its votes (the same on every title route)."""
     return {"poster_path": movie.get("poster_path"), "directores": movie.get("directores", [])}
 
 
-async def matched_title(request: Request) -> TitleMatch:
+async def matched_title(
+    titulo: TitlePath, resources: ResourcesDep, anio: YearQuery = None, movie_id: MovieIdQuery = None
+) -> TitleMatch:
     """The movie the path's title names, `?anio=`/`?id=` applied (shared by every title route)."""
-    state = resources(request)
-    return await find_title(
-        state.dataset,
-        state.catalogs,
-        path_text(request, "titulo"),
-        year=optional_int(request, "anio"),
-        movie_id=optional_int(request, "id"),
-    )
+    return await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
+
+
+TitleMatchDep = Annotated[TitleMatch, Depends(matched_title)]
 
 
 @router.get(
     "/score_titulo/{titulo:text}",
     summary="Año de estreno y popularidad de una película",
-    response_model=None,
-    responses={200: {"model": ScoreAnswer}, **errors(404, 422, 503)},
-    openapi_extra=TITLE_PARAMETERS,
+    response_model=ScoreAnswer,
+    responses=errors(404, 422, 503),
 )
-async def score_titulo(request: Request) -> Response:
-    match = await matched_title(request)
+async def score_titulo(match: TitleMatchDep) -> Response:
     movie = match.movie
-    return JsonResponse(
-        {
-            "id": movie["id"],
-            "titulo": movie["titulo"],
-            "anio": movie["anio"],
-            "score": movie["popularidad"],
-            **card(movie),
-            "otras_coincidencias": match.others,
-            "mensaje": sentences.score(movie["titulo"], movie["anio"], movie["popularidad"]),
-        }
-    )
+    body = {
+        "id": movie["id"],
+        "titulo": movie["titulo"],
+        "anio": movie["anio"],
+        "score": movie["popularidad"],
+        **card(movie),
+        "otras_coincidencias": match.others,
+        "mensaje": sentences.score(movie["titulo"], movie["anio"], movie["popularidad"]),
+    }
+    return query_answer(body, match.version)
 
 
 @router.get(
     "/votos_titulo/{titulo:text}",
     summary="Valoraciones de una película (solo con al menos 2000 votos)",
-    response_model=None,
-    responses={200: {"model": VotesAnswer}, **errors(404, 422, 503)},
-    openapi_extra=TITLE_PARAMETERS,
+    response_model=VotesAnswer,
+    responses=errors(404, 422, 503),
 )
-async def votos_titulo(request: Request) -> Response:
-    match = await matched_title(request)
+async def votos_titulo(match: TitleMatchDep) -> Response:
     movie = match.movie
     body: dict[str, Any] = {
         "id": movie["id"],
@@ -84,4 +77,4 @@ async def votos_titulo(request: Request) -> Response:
         body["cumple_minimo"] = False
         body["mensaje"] = sentences.votes_below_minimum(movie["titulo"], movie["anio"])
     body["otras_coincidencias"] = match.others
-    return JsonResponse(body)
+    return query_answer(body, match.version)

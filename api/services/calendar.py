@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from api.errors import InvalidInputError
 from api.services.dataset import DatasetReader
-from shared import keys
 from shared.text import MONTHS, WEEKDAYS, parse_month, parse_weekday
 from shared.wording import errors as messages
 
@@ -16,21 +16,30 @@ _month = lru_cache(maxsize=1024)(parse_month)
 _weekday = lru_cache(maxsize=1024)(parse_weekday)
 
 
-async def month_count(reader: DatasetReader, text: str) -> tuple[str, int]:
-    """(month name, movies released that month); `text` is a Spanish month name or 1-12."""
+@dataclass(frozen=True, slots=True)
+class CalendarCount:
+    """Movies released in one month or on one weekday (`name` in Spanish), in one dataset version."""
+
+    version: str
+    name: str
+    count: int
+
+
+async def month_count(reader: DatasetReader, text: str) -> CalendarCount:
+    """Movies released in the month `text` names (a Spanish month name or 1-12)."""
     typed = text.strip(_TRIM)
     month = _month(typed) if typed else None
     if month is None:
         raise InvalidInputError(messages.invalid_month(text), code="invalid_month", opciones=list(MONTHS))
-    _version, raw = await reader.field(keys.months, str(month))
-    return MONTHS[month - 1], int(raw or 0)
+    found = await reader.month_count(month)
+    return CalendarCount(found.version, MONTHS[month - 1], found.value or 0)
 
 
-async def weekday_count(reader: DatasetReader, text: str) -> tuple[str, int]:
-    """(weekday name, movies released on that weekday); `text` is a Spanish day name."""
+async def weekday_count(reader: DatasetReader, text: str) -> CalendarCount:
+    """Movies released on the weekday `text` names (a Spanish day name)."""
     typed = text.strip(_TRIM)
     weekday = _weekday(typed) if typed else None
     if weekday is None:
         raise InvalidInputError(messages.invalid_weekday(text), code="invalid_day", opciones=list(WEEKDAYS))
-    _version, raw = await reader.field(keys.weekdays, str(weekday))
-    return WEEKDAYS[weekday], int(raw or 0)
+    found = await reader.weekday_count(weekday)
+    return CalendarCount(found.version, WEEKDAYS[weekday], found.value or 0)

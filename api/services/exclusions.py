@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
-from starlette.requests import Request
+from fastapi import Query
 
 from api.errors import InvalidInputError
 from shared.wording import lists as wording_lists
@@ -12,24 +13,21 @@ from shared.wording import lists as wording_lists
 # As many as a personal list holds.
 MAX_EXCLUDED = 1000
 
-EXCLUDE_DOC = {
-    "name": "excluir",
-    "in": "query",
-    "required": False,
-    "description": (
-        f"Ids de películas que no deben aparecer, separados por comas (hasta {MAX_EXCLUDED}); "
-        "la respuesta sigue teniendo 5."
+ExcludeQuery = Annotated[
+    str | None,
+    Query(
+        description=(
+            f"Ids de películas que no deben aparecer, separados por comas (hasta {MAX_EXCLUDED}); "
+            "la respuesta sigue teniendo 5."
+        ),
+        examples=["862,8844"],
     ),
-    "schema": {"type": "string", "example": "862,8844"},
-}
+]
 
 
-def excluded_ids(request: Request) -> frozenset[int]:
-    """The ids of every `excluir` given (empty: none); anything else is a 422 in the usual shape."""
-    if not request.scope["query_string"]:
-        return frozenset()
-    values = request.query_params.getlist("excluir")
-    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+def excluded_ids(value: str | None) -> frozenset[int]:
+    """The ids in `?excluir=` (empty: none); anything else is a 422 in the usual shape."""
+    parts = [part.strip() for part in (value or "").split(",") if part.strip()]
     if len(parts) > MAX_EXCLUDED or not all(part.isdecimal() and len(part) <= 12 for part in parts):
         raise InvalidInputError(wording_lists.invalid_exclusions(MAX_EXCLUDED), code="invalid_exclusions")
     return frozenset(int(part) for part in parts)

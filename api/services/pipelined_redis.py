@@ -85,6 +85,16 @@ class _Protocol(asyncio.Protocol):
             self.transport.write(b"".join(outgoing))
 
 
+def _tls_context(options: dict[str, Any]) -> ssl.SSLContext:
+    """TLS as redis-py reads it from a `rediss://` URL: `ssl_ca_certs` (a CA file for a private
+    certificate authority), `ssl_cert_reqs=none` (no verification, for tests only)."""
+    context = ssl.create_default_context(cafile=options.get("ssl_ca_certs"))
+    if str(options.get("ssl_cert_reqs", "required")).lower() in ("none", "cert_none"):
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _reply_error(message: str) -> exceptions.RedisError:
     if message.startswith("NOSCRIPT"):
         return exceptions.NoScriptError(message)
@@ -94,7 +104,8 @@ def _reply_error(message: str) -> exceptions.RedisError:
 
 
 class PipelinedRedis:
-    """One lazily (re)connected socket; `execute(*args)` returns the decoded reply (bytes, int, list)."""
+    """One lazily (re)connected socket; `execute_command(*args)` returns the decoded reply (bytes, int, list),
+    as redis-py's client does."""
 
     def __init__(self, url: str, *, connect_timeout: float = 2.0, command_timeout: float = 5.0) -> None:
         options: dict[str, Any] = parse_url(url)  # type: ignore[no-untyped-call]
@@ -103,7 +114,7 @@ class PipelinedRedis:
         self._path: str | None = options.get("path")
         cls = options.get("connection_class")
         self._unix = cls is UnixDomainSocketConnection
-        self._ssl = cls is SSLConnection
+        self._ssl: ssl.SSLContext | None = _tls_context(options) if cls is SSLConnection else None
         self._setup: list[tuple[Any, ...]] = []
         password, username = options.get("password"), options.get("username")
         if password:
@@ -137,17 +148,23 @@ class PipelinedRedis:
                     assert self._path is not None
                     _transport, protocol = await loop.create_unix_connection(_Protocol, self._path)
                 else:
-                    context = ssl.create_default_context() if self._ssl else None
                     _transport, protocol = await loop.create_connection(
-                        _Protocol, self._host, self._port, ssl=context
+                        _Protocol, self._host, self._port, ssl=self._ssl
                     )
         except (OSError, TimeoutError) as exc:
             raise exceptions.ConnectionError(f"cannot connect to Redis: {exc.__class__.__name__}") from exc
-        for command in self._setup:
-            future: asyncio.Future[Reply] = loop.create_future()
-            protocol.send(hiredis.pack_command(command), future, time.monotonic() + self._command_timeout)
-            async with asyncio.timeout(self._command_timeout):
-                await future
+        try:
+            for command in self._setup:
+                future: asyncio.Future[Reply] = loop.create_future()
+                protocol.send(hiredis.pack_command(command), future, time.monotonic() + self._command_timeout)
+                async with asyncio.timeout(self._command_timeout):
+                    await future
+        except BaseException as exc:
+            # A refused AUTH or SELECT: close this socket, the next command tries a new one.
+            protocol.abort(exceptions.ConnectionError("the connection to Redis was not set up"))
+            if isinstance(exc, exceptions.ResponseError) and str(exc).startswith(("WRONGPASS", "NOAUTH")):
+                raise exceptions.AuthenticationError(str(exc)) from exc
+            raise
         self._arm_watchdog()
         return protocol
 
@@ -167,7 +184,7 @@ class PipelinedRedis:
             return
         self._arm_watchdog()
 
-    async def execute(self, *args: Any) -> Reply:
+    async def execute_command(self, *args: Any) -> Reply:
         protocol = await self._connection()
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         protocol.send(hiredis.pack_command(args), future, time.monotonic() + self._command_timeout)
@@ -181,20 +198,3 @@ class PipelinedRedis:
         if protocol is not None and protocol.transport is not None:
             with contextlib.suppress(Exception):
                 protocol.transport.close()
-
-
-class PipelinedScript:
-    """A Lua script run by EVALSHA, loaded again transparently after a Redis restart (NOSCRIPT)."""
-
-    def __init__(self, client: PipelinedRedis, source: str) -> None:
-        import hashlib
-
-        self.client = client
-        self.source = source
-        self.sha = hashlib.sha1(source.encode()).hexdigest()
-
-    async def __call__(self, keys: list[str], args: list[Any]) -> Reply:
-        try:
-            return await self.client.execute("EVALSHA", self.sha, len(keys), *keys, *args)
-        except exceptions.NoScriptError:
-            return await self.client.execute("EVAL", self.source, len(keys), *keys, *args)

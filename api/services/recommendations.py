@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 from arq.connections import ArqRedis
 from arq.jobs import Job, JobStatus, ResultNotFound
+from pydantic import ValidationError
 
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
 from api.services.exclusions import exclusion_digest
 from api.services.titles import TitleMatch
-from shared import jobs, keys
+from shared import jobs
 from shared.jobs import JobState
+from shared.schemas import RecommendationResult
 from shared.wording import errors as messages
 
 logger = logging.getLogger(__name__)
@@ -40,14 +40,8 @@ class RecommendationFailedError(UnavailableError):
         super().__init__(messages.RECOMMENDATION_FAILED, headers={"Retry-After": "30"})
 
 
-async def cached(reader: DatasetReader, version: str, movie_id: int) -> dict[str, Any] | None:
-    # Keyed by the version the title was resolved in, so the answer stays within one version.
-    raw = await reader.hget(keys.recommendations(version), str(movie_id))
-    return orjson.loads(raw) if raw else None
-
-
-def _leaves_out(answer: dict[str, Any], exclude: frozenset[int]) -> bool:
-    return not any(int(film["id"]) in exclude for film in answer.get("detalle") or [])
+def _leaves_out(answer: RecommendationResult, exclude: frozenset[int]) -> bool:
+    return not any(film.id in exclude for film in answer.detalle)
 
 
 async def recommend(
@@ -57,14 +51,15 @@ async def recommend(
     wait_seconds: float,
     *,
     exclude: frozenset[int] = frozenset(),
-) -> dict[str, Any] | Pending:
-    """The RecommendationResult (as a dict) for the matched movie, or Pending with the job to poll.
+) -> RecommendationResult | Pending:
+    """The worker's answer for the matched movie, or Pending with the job to poll.
 
-    With `exclude`, the cached five serve when none of them is excluded; otherwise the worker
-    ranks again without those films (a job of its own, not cached: it answers one user's list).
+    Read in the version the title was resolved in, so the answer stays within one version. With
+    `exclude`, the cached five serve when none of them is excluded; otherwise the worker ranks
+    again without those films (a job of its own, not cached: it answers one user's list).
     """
-    version, movie_id = match.version, int(match.movie["id"])
-    hit = await cached(reader, version, movie_id)
+    version, movie_id = match.version, match.movie["id"]
+    hit = await reader.recommendation(version, movie_id)
     if hit is not None and _leaves_out(hit, exclude):
         return hit
     if exclude:
@@ -83,7 +78,7 @@ async def recommend(
         return Pending(job_id, JobState.IN_PROGRESS if status == JobStatus.in_progress else JobState.QUEUED)
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.
-        hit = await cached(reader, version, movie_id)
+        hit = await reader.recommendation(version, movie_id)
         if hit is not None and _leaves_out(hit, exclude):
             return hit
         return Pending(job_id, JobState.QUEUED)
@@ -92,7 +87,8 @@ async def recommend(
     except Exception as exc:
         logger.warning("recommendation job %s failed: %s", job_id, exc.__class__.__name__)
         raise RecommendationFailedError() from exc
-    if not isinstance(result, dict):
+    try:
+        return RecommendationResult.model_validate(result)
+    except ValidationError as exc:
         logger.warning("recommendation job %s returned %s", job_id, type(result).__name__)
-        raise RecommendationFailedError()
-    return result
+        raise RecommendationFailedError() from exc

@@ -10,14 +10,14 @@ fuzzy title catalogue (the 404 suggestions') offer close titles instead.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 
 import orjson
+from redis.exceptions import NoScriptError
 
 from api.errors import InvalidInputError
-from api.services.answer_memo import note_version_read
 from api.services.dataset import DatasetNotPublishedError, DatasetReader
-from api.services.pipelined_redis import PipelinedScript
 from api.services.suggestions import CatalogCache
 from shared import keys
 from shared.text import fold
@@ -60,6 +60,7 @@ end
 return {version, 0, ''}
 """
 
+_LOOKUP_SHA = hashlib.sha1(_LOOKUP.encode()).hexdigest()
 _MARK = "\x00version\x00"
 # Positions in a card (etl.search_index.card).
 _ID, _TITLE, _YEAR, _SCORE, _VOTES, _POSTER, _FOLDED = range(7)
@@ -94,28 +95,26 @@ class TitleSearch:
     def __init__(self, reader: DatasetReader, catalogs: CatalogCache) -> None:
         self.reader = reader
         self.catalogs = catalogs
-        self._script = PipelinedScript(reader.client, _LOOKUP)
         prefix, suffix = keys.search_prefixes(_MARK).split(_MARK)
         self._base = prefix
         self._prefixes_suffix = suffix
         self._cards_suffix = keys.search_cards(_MARK).split(_MARK)[1]
 
-    async def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+    async def search(self, text: str, limit: int) -> tuple[str | None, list[dict[str, Any]]]:
+        """(the dataset version read, the results); no version when nothing was looked up."""
         typed = clean_query(text)
         if not typed:
             # Only marks that folding removes (a lone `¸`): nothing any title could start with.
-            return []
+            return None, []
         prefixes = [typed[:length] for length in range(1, min(len(typed), _MAX_DEPTH) + 1)]
         cap = limit if len(typed) <= _MAX_DEPTH else 0
-        reply = await self._script(
-            keys=[keys.CURRENT_VERSION],
-            args=[self._base, self._prefixes_suffix, self._cards_suffix, cap, *prefixes],
-        )
+        reply = await self._lookup([self._base, self._prefixes_suffix, self._cards_suffix, cap, *prefixes])
         if not reply:
             raise DatasetNotPublishedError()
         assert isinstance(reply, list)
         version = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
-        note_version_read(version)
+        if self.reader.on_version is not None:
+            self.reader.on_version(version)
         depth, flag = int(reply[1]), reply[2]
         cards: list[Card] = [orjson.loads(raw) for raw in reply[3:] if raw]
         if depth == len(typed):
@@ -135,7 +134,15 @@ class TitleSearch:
             # Nothing matches as typed: a typo, most likely. Close titles are worth offering then,
             # and only then (the typo-tolerant search costs milliseconds; a keystroke must not).
             results = await self._fuzzy(version, typed, limit)
-        return results
+        return version, results
+
+    async def _lookup(self, args: list[Any]) -> Any:
+        client = self.reader.client
+        try:
+            return await client.execute_command("EVALSHA", _LOOKUP_SHA, 1, keys.CURRENT_VERSION, *args)
+        except NoScriptError:
+            # Loaded once per Redis process; EVAL loads it again after a restart or a flush.
+            return await client.execute_command("EVAL", _LOOKUP, 1, keys.CURRENT_VERSION, *args)
 
     async def _fuzzy(self, version: str, typed: str, wanted: int) -> list[dict[str, Any]]:
         """Close titles for a typo (`toy stori`), most alike first."""
@@ -147,7 +154,7 @@ class TitleSearch:
         ids = list(dict.fromkeys(ids))[:wanted]
         if not ids:
             return []
-        raw = await self.reader.client.execute("HMGET", keys.search_cards(version), *map(str, ids))
+        raw = await self.reader.client.execute_command("HMGET", keys.search_cards(version), *map(str, ids))
         out: list[dict[str, Any]] = []
         for payload in raw if isinstance(raw, list) else []:
             if isinstance(payload, bytes) and payload:

@@ -8,7 +8,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import orjson
 from redis.exceptions import RedisError
@@ -17,6 +17,7 @@ from api.errors import ApiError
 from api.services.dataset import DatasetReader
 from api.services.fuzzy_index import FuzzyIndex
 from shared import keys
+from shared.schemas import MovieRef, PersonCatalogRow, PersonRef, TitleCatalogRow
 from shared.text import fold
 
 logger = logging.getLogger(__name__)
@@ -37,32 +38,35 @@ def quick_fold(text: str) -> str:
     return fold(text)
 
 
-def _person(shown: tuple[str, int]) -> list[dict[str, Any]]:
+_Entry = TypeVar("_Entry", MovieRef, PersonRef)
+
+
+def _person(shown: tuple[str, int]) -> list[PersonRef]:
     return [{"nombre": shown[0], "cantidad_filmaciones": shown[1]}]
 
 
-def _films(shown: tuple[tuple[int, str, int], ...]) -> list[dict[str, Any]]:
+def _films(shown: tuple[tuple[int, str, int], ...]) -> list[MovieRef]:
     return [{"id": movie_id, "titulo": title, "anio": year} for movie_id, title, year in shown]
 
 
 @dataclass(frozen=True)
-class Catalog:
+class Catalog(Generic[_Entry]):
     """Distinct folded names and, for each, what to show: films (id, title, year) or people."""
 
     index: FuzzyIndex
     shown: list[Any]
     # What one key shows, built only for the few keys suggested (a catalogue holds 200k people).
-    entries: Callable[[Any], list[dict[str, Any]]]
+    entries: Callable[[Any], list[_Entry]]
 
     @property
     def keys(self) -> list[str]:
         return self.index.keys
 
-    def suggest(self, query: str, limit: int = LIMIT, per_key: int = 1) -> list[dict[str, Any]]:
+    def suggest(self, query: str, limit: int = LIMIT, per_key: int = 1) -> list[_Entry]:
         folded = quick_fold(query)
         if not folded or not self.keys:
             return []
-        out: list[dict[str, Any]] = []
+        out: list[_Entry] = []
         for index in self.index.search(folded, limit):
             for entry in self.entries(self.shown[index])[:per_key]:
                 out.append(entry)
@@ -71,10 +75,11 @@ class Catalog:
         return out
 
 
-def build_title_catalog(raw: bytes) -> Catalog:
+def build_title_catalog(raw: bytes) -> Catalog[MovieRef]:
     """From `[[id, title, year, votes], ...]`: one key per folded title, films most voted first."""
     grouped: dict[str, list[tuple[int, tuple[int, str, int]]]] = {}
-    for movie_id, title, year, votes in orjson.loads(raw):
+    rows: list[TitleCatalogRow] = orjson.loads(raw)
+    for movie_id, title, year, votes in rows:
         film = (int(movie_id), str(title), int(year))
         grouped.setdefault(quick_fold(str(title)), []).append((int(votes or 0), film))
     catalog_keys = list(grouped)
@@ -88,10 +93,11 @@ def build_title_catalog(raw: bytes) -> Catalog:
     return Catalog(FuzzyIndex.build(catalog_keys, weights, _TITLE_FAME), shown, _films)
 
 
-def build_people_catalog(raw: bytes) -> Catalog:
+def build_people_catalog(raw: bytes) -> Catalog[PersonRef]:
     """From `[[name, films], ...]`: one key per folded name, the most prolific spelling shown."""
     grouped: dict[str, tuple[str, int]] = {}
-    for name, films in orjson.loads(raw):
+    rows: list[PersonCatalogRow] = orjson.loads(raw)
+    for name, films in rows:
         key = quick_fold(name)
         count = int(films or 0)
         known = grouped.get(key)
@@ -102,7 +108,7 @@ def build_people_catalog(raw: bytes) -> Catalog:
     return Catalog(index, shown, _person)
 
 
-_BUILDERS: dict[str, tuple[Callable[[str], str], Callable[[bytes], Catalog]]] = {
+_BUILDERS: dict[str, tuple[Callable[[str], str], Callable[[bytes], Catalog[Any]]]] = {
     "titles": (keys.title_catalog, build_title_catalog),
     "actors": (keys.actor_catalog, build_people_catalog),
     "directors": (keys.director_catalog, build_people_catalog),
@@ -114,10 +120,10 @@ class CatalogCache:
 
     def __init__(self, reader: DatasetReader) -> None:
         self.reader = reader
-        self._catalogs: OrderedDict[tuple[str, str], Catalog] = OrderedDict()
+        self._catalogs: OrderedDict[tuple[str, str], Catalog[Any]] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {kind: asyncio.Lock() for kind in _BUILDERS}
 
-    async def get(self, kind: str, version: str) -> Catalog:
+    async def get(self, kind: str, version: str) -> Catalog[Any]:
         cached = self._catalogs.get((kind, version))
         if cached is not None:
             return cached
@@ -126,11 +132,10 @@ class CatalogCache:
             if cached is not None:
                 return cached
             key_for, build = _BUILDERS[kind]
-            raw = await self.reader.get(key_for(version))
-            if raw is None:
-                # That version expired since it answered; the current one suggests instead.
-                version, raw = await self.reader.string(key_for)
-            catalog = await asyncio.to_thread(build, raw or b"[]")
+            # When that version expired since it answered, the current one suggests instead.
+            found = await self.reader.catalogue(key_for, version)
+            version = found.version
+            catalog = await asyncio.to_thread(build, found.value or b"[]")
             # A catalogue's lists hold millions of references; every full collection of the cycle
             # collector walked them all (60 ms on the full data: the gateway's p99). Freezing puts
             # what is alive now, the catalogue included, where the collector never looks; none of
@@ -155,7 +160,12 @@ class CatalogCache:
             # Never fatal: the catalogues are built again on demand.
             logger.warning("building the suggestion catalogues ahead failed", exc_info=True)
 
-    async def suggest(self, kind: str, version: str, query: str) -> list[dict[str, Any]]:
-        catalog = await self.get(kind, version)
-        per_key = _FILMS_PER_TITLE if kind == "titles" else 1
-        return await asyncio.to_thread(catalog.suggest, query, LIMIT, per_key)
+    async def titles(self, version: str, query: str) -> list[MovieRef]:
+        """Films whose title is one or two edits from `query`, best first."""
+        catalog = cast(Catalog[MovieRef], await self.get("titles", version))
+        return await asyncio.to_thread(catalog.suggest, query, LIMIT, _FILMS_PER_TITLE)
+
+    async def people(self, kind: str, version: str, query: str) -> list[PersonRef]:
+        """Actors or directors (`kind`) whose name is one or two edits from `query`."""
+        catalog = cast(Catalog[PersonRef], await self.get(kind, version))
+        return await asyncio.to_thread(catalog.suggest, query, LIMIT, 1)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from urllib.parse import unquote
-
-import orjson
 
 from api.errors import InvalidInputError, NotFoundError
 from api.services.dataset import DatasetReader
 from api.services.suggestions import CatalogCache
-from shared import keys
+from shared.schemas import Movie, MovieRef
 from shared.text import split_title_year, title_key
 from shared.wording import errors as messages
 
@@ -28,15 +25,15 @@ class TitleMatch:
     """The movie that answers, the other films with the same title, and the version they come from."""
 
     version: str
-    movie: dict[str, Any]
-    others: list[dict[str, Any]]
+    movie: Movie
+    others: list[MovieRef]
 
 
 class TitleNotFoundError(NotFoundError):
     code = "title_not_found"
 
 
-def brief(movie: dict[str, Any]) -> dict[str, Any]:
+def brief(movie: Movie) -> MovieRef:
     return {"id": movie["id"], "titulo": movie["titulo"], "anio": movie["anio"]}
 
 
@@ -77,26 +74,30 @@ async def find_title(
 ) -> TitleMatch:
     """The movie `text` names; several share the title: `year`/`movie_id` pick, else most votes."""
     cleaned = clean_title(text)
-    version = ""
+    # Every reading in one lookup: the first that names a film wins, all read in one version.
+    readings: dict[str, int | None] = {}
     for reading, typed_year in _readings(cleaned):
-        version, raw = await reader.field(keys.titles, _title_key(reading))
-        if raw is None:
-            continue
-        movies: list[dict[str, Any]] = orjson.loads(raw)
-        wanted_years = {y for y in (year, typed_year) if y is not None}
-        chosen = [
-            m
-            for m in movies
-            if (movie_id is None or m["id"] == movie_id) and all(m["anio"] == y for y in wanted_years)
-        ]
-        if not chosen:
-            detail = messages.title_year_not_found(
-                movies[0]["titulo"], year if year is not None else typed_year, movie_id
-            )
-            raise TitleNotFoundError(detail, sugerencias=[brief(m) for m in movies[:5]])
-        # The published list is most-voted first already; sorting again keeps that a guarantee here.
-        best = max(chosen, key=lambda m: m.get("votos", 0))
-        others = [brief(m) for m in movies if m is not best]
-        return TitleMatch(version, best, others)
-    suggestions = await catalogs.suggest("titles", version, split_title_year(cleaned.rstrip("/"))[0])
-    raise TitleNotFoundError(messages.title_not_found(cleaned, bool(suggestions)), sugerencias=suggestions)
+        readings.setdefault(_title_key(reading), typed_year)
+    found = await reader.movies_titled(list(readings))
+    movies = found.value
+    if movies is None:
+        query = split_title_year(cleaned.rstrip("/"))[0]
+        suggestions = await catalogs.titles(found.version, query)
+        detail = messages.title_not_found(cleaned, bool(suggestions))
+        raise TitleNotFoundError(detail, sugerencias=suggestions)
+    typed_year = list(readings.values())[found.field]
+    wanted_years = {y for y in (year, typed_year) if y is not None}
+    chosen = [
+        m
+        for m in movies
+        if (movie_id is None or m["id"] == movie_id) and all(m["anio"] == y for y in wanted_years)
+    ]
+    if not chosen:
+        detail = messages.title_year_not_found(
+            movies[0]["titulo"], year if year is not None else typed_year, movie_id
+        )
+        raise TitleNotFoundError(detail, sugerencias=[brief(m) for m in movies[:5]])
+    # The published list is most-voted first already; sorting again keeps that a guarantee here.
+    best = max(chosen, key=lambda m: m["votos"])
+    others = [brief(m) for m in movies if m is not best]
+    return TitleMatch(found.version, best, others)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
+from api.routes import admin, calendar, people, recommendations, titles
 from shared.logging_setup import JsonFormatter, RequestIdFilter
-from tests.api.conftest import serve_in_process, settings_for
+from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
 
 QUERY_PATHS = [
     "/cantidad_filmaciones_mes/enero",
@@ -41,11 +44,39 @@ async def test_unknown_route_and_wrong_method_share_the_error_shape(api: httpx.A
 
 
 async def test_framework_validation_errors_share_the_shape(api: httpx.AsyncClient) -> None:
+    # The right token, so the request passes the admin check and reaches FastAPI's own validation.
     response = await api.post(
-        "/admin/refresh", params={"force": "quizas"}, headers={"Authorization": "Bearer x"}
+        "/admin/refresh", params={"force": "quizas"}, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
     )
-    assert response.status_code in (403, 422)
-    assert _is_error_shape(response.json())
+    assert response.status_code == 422
+    body = response.json()
+    assert _is_error_shape(body)
+    assert body["error"] == "validation_error"
+    assert body["errores"] == [{"campo": "force", "problema": "bool_parsing"}]
+    assert body["detail"] == "Parámetros inválidos: «force» debe ser true o false."
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/score_titulo/Toy%20Story?anio=abc", "anio"),
+        ("/votos_titulo/Toy%20Story?anio=99999999999999999999", "anio"),
+        ("/recomendacion/Toy%20Story?id=1.5", "id"),
+        ("/get_actor/Tom%20Hanks?id=uno", "id"),
+        ("/get_director/John%20Lasseter?id=1e3", "id"),
+    ],
+)
+async def test_query_parameters_are_validated_by_fastapi_in_the_error_shape(
+    api: httpx.AsyncClient, path: str, field: str
+) -> None:
+    response = await api.get(path)
+    assert response.status_code == 422
+    body = response.json()
+    assert _is_error_shape(body)
+    # Only FastAPI's RequestValidationError handler answers with this code and `errores`.
+    assert body["error"] == "validation_error"
+    assert body["errores"] == [{"campo": field, "problema": "int_parsing"}]
+    assert body["detail"] == f"Parámetros inválidos: «{field}» debe ser un número entero."
 
 
 async def test_health_and_readiness(api: httpx.AsyncClient, current_version: str) -> None:
@@ -127,3 +158,41 @@ async def test_openapi_documents_the_error_shape_per_route(api: httpx.AsyncClien
     assert example["error"] == "title_not_found" and example["sugerencias"]
     assert [p["name"] for p in operation["parameters"]] == ["titulo", "anio", "id"]
     assert "202" in schema["paths"]["/recomendacion/{titulo}"]["get"]["responses"]
+
+
+async def test_openapi_of_the_query_routes_is_generated_from_their_signatures(
+    api: httpx.AsyncClient,
+) -> None:
+    schema = (await api.get("/openapi.json")).json()
+    expected = {
+        "/cantidad_filmaciones_mes/{mes}": (["mes"], "MonthCount"),
+        "/cantidad_filmaciones_dia/{dia}": (["dia"], "WeekdayCount"),
+        "/score_titulo/{titulo}": (["titulo", "anio", "id"], "ScoreAnswer"),
+        "/votos_titulo/{titulo}": (["titulo", "anio", "id"], "VotesAnswer"),
+        "/recomendacion/{titulo}": (["titulo", "anio", "id"], "RecommendationAnswer"),
+        "/get_actor/{nombre}": (["nombre", "id"], "ActorAnswer"),
+        "/get_director/{nombre}": (["nombre", "id"], "DirectorAnswer"),
+    }
+    for path, (names, model) in expected.items():
+        operation = schema["paths"][path]["get"]
+        parameters = operation["parameters"]
+        assert [p["name"] for p in parameters] == names, path
+        assert all(p["description"] for p in parameters), path
+        assert parameters[0] == {**parameters[0], "in": "path", "required": True}
+        for query in parameters[1:]:
+            assert query["in"] == "query" and not query["required"]
+            integer = next(s for s in query["schema"]["anyOf"] if s.get("type") == "integer")
+            assert integer["minimum"] < 0 < integer["maximum"], (path, query["name"])
+        answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert answer == {"$ref": f"#/components/schemas/{model}"}
+        assert "ErrorBody" in str(operation["responses"]["422"])
+
+
+def test_query_routes_take_no_raw_request() -> None:
+    # The parameters are declared (Path/Query/Depends), never parsed by hand from the Request.
+    modules = (calendar, titles, people, recommendations, admin)
+    routes = [r for module in modules for r in module.router.routes if isinstance(r, APIRoute)]
+    assert len(routes) == 9
+    for route in routes:
+        assert "request" not in inspect.signature(route.endpoint).parameters, route.path
+        assert route.dependant.request_param_name is None, route.path

@@ -27,7 +27,7 @@ async def test_redis_stopped_then_restarted_on_the_same_port(restartable_redis: 
         assert set(before.values()) == {200}
 
         server.stop()
-        # Answers remembered in memory stop within a second of the connection loss (the
+        # Answers of the answer memo stop within a second of the connection loss (the
         # version watch's bound); from then on everything is 503.
         stopped = time.monotonic()
         while (await api.get(PATHS[0])).status_code != 503:

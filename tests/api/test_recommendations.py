@@ -69,6 +69,20 @@ async def test_cached_answer_is_served_without_enqueuing(
         client.close()
 
 
+async def test_cached_answer_of_another_shape_is_asked_again_not_a_500(
+    api: httpx.AsyncClient, published_redis_url: str, current_version: str
+) -> None:
+    client = redis.Redis.from_url(published_redis_url)
+    try:
+        client.hset(keys.recommendations(current_version), "862", orjson.dumps({"id": 862, "otra": "forma"}))
+        response = await api.get("/recomendacion/Toy%20Story")
+        # No worker in this test: the job is enqueued again, and the answer says to ask later.
+        assert response.status_code == 202, response.text
+        assert response.json()["job_id"] == jobs.recommend_job_id(current_version, 862)
+    finally:
+        client.close()
+
+
 async def test_without_a_worker_202_with_one_deduplicated_job(
     api: httpx.AsyncClient, published_redis_url: str, current_version: str
 ) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from etl import layout
 from etl.pipeline import Build
-from shared.schemas import ActorStats, DirectorStats, Movie
+from shared.schemas import ActorStats, DirectorStats, Movie, record_adapter
 from shared.text import name_key, title_key
 from tests import independent
 
@@ -26,14 +26,14 @@ def test_every_title_row_matches(sample_build: Build) -> None:
         group = titles[title_key(row.title)]
         found = [m for m in group if m["id"] == row.id]
         assert len(found) == 1, row.title
-        movie = Movie.model_validate(found[0])
-        assert movie.titulo == row.title
-        assert movie.anio == row.date.year
-        assert movie.fecha_estreno == row.date.strftime("%Y-%m-%d")
-        assert movie.popularidad == pytest.approx(row.popularity)
-        assert movie.votos == row.vote_count
-        assert movie.promedio == pytest.approx(row.vote_average)
-        assert movie.retorno == pytest.approx(row.ret)
+        movie = record_adapter(Movie).validate_python(found[0])
+        assert movie["titulo"] == row.title
+        assert movie["anio"] == row.date.year
+        assert movie["fecha_estreno"] == row.date.strftime("%Y-%m-%d")
+        assert movie["popularidad"] == pytest.approx(row.popularity)
+        assert movie["votos"] == row.vote_count
+        assert movie["promedio"] == pytest.approx(row.vote_average)
+        assert movie["retorno"] == pytest.approx(row.ret)
 
 
 def test_shared_titles_most_voted_first(sample_build: Build) -> None:
@@ -44,21 +44,23 @@ def test_shared_titles_most_voted_first(sample_build: Build) -> None:
 
 
 def test_actor_and_director_stats(sample_build: Build) -> None:
-    hanks = ActorStats.model_validate(sample_build.artefacts.actors[name_key("Tom Hanks")][0])
-    films = independent.actor_films(hanks.person_id)
-    assert hanks.cantidad_filmaciones == len(films)
-    assert hanks.retorno_total == pytest.approx(films["ret"].sum())
-    assert hanks.retorno_promedio == pytest.approx(films["ret"].sum() / len(films))
+    hanks = record_adapter(ActorStats).validate_python(
+        sample_build.artefacts.actors[name_key("Tom Hanks")][0]
+    )
+    films = independent.actor_films(hanks["person_id"])
+    assert hanks["cantidad_filmaciones"] == len(films)
+    assert hanks["retorno_total"] == pytest.approx(films["ret"].sum())
+    assert hanks["retorno_promedio"] == pytest.approx(films["ret"].sum() / len(films))
 
-    spielberg = DirectorStats.model_validate(
+    spielberg = record_adapter(DirectorStats).validate_python(
         sample_build.artefacts.directors[name_key("Steven Spielberg")][0]
     )
-    films = independent.director_films(spielberg.person_id)
-    assert [p.id for p in spielberg.peliculas] == films["id"].tolist()
-    assert spielberg.retorno_total == pytest.approx(films["ret"].sum())
-    for film, row in zip(spielberg.peliculas, films.itertuples(), strict=True):
-        assert film.ganancia == pytest.approx(row.revenue - row.budget)
-        assert film.costo == pytest.approx(row.budget)
+    films = independent.director_films(spielberg["person_id"])
+    assert [p["id"] for p in spielberg["peliculas"]] == films["id"].tolist()
+    assert spielberg["retorno_total"] == pytest.approx(films["ret"].sum())
+    for film, row in zip(spielberg["peliculas"], films.itertuples(), strict=True):
+        assert film["ganancia"] == pytest.approx(row.revenue - row.budget)
+        assert film["costo"] == pytest.approx(row.budget)
 
 
 def test_tables_and_quality_report_on_disk(sample_build: Build) -> None:

@@ -9,7 +9,7 @@ import redis
 from etl.pipeline import Build
 from etl.publish import PublishError, current_version, publish
 from shared import keys
-from shared.schemas import Movie
+from shared.schemas import Movie, record_adapter
 from shared.text import name_key, title_key
 
 
@@ -34,7 +34,7 @@ def _answers_completely(client: redis.Redis, version: str, build: Build) -> None
     months = {int(k): int(v) for k, v in client.hgetall(keys.months(version)).items()}
     assert months == build.artefacts.months
     toy = orjson.loads(client.hget(keys.titles(version), title_key("toy story")))
-    assert Movie.model_validate(toy[0]).id == 862
+    assert record_adapter(Movie).validate_python(toy[0])["id"] == 862
     assert client.hget(keys.directors(version), name_key("John Lasseter"))
     assert client.hlen(keys.model(version)) == len(build.model.to_redis_fields())
 

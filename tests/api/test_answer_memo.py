@@ -1,4 +1,4 @@
-"""Answers remembered per dataset version: a repeated question costs no Redis command, yet a new
+"""The answer memo, per dataset version: a repeated question costs no Redis command, yet a new
 version is answered at once, a version switch never mixes answers, and an outage still says 503."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 import httpx
 import redis
 
-from api.services.answer_memo import Answer, AnswerMemo
+from api.answer_memo import Answer, AnswerMemo
 from etl.pipeline import Build
 from etl.publish import publish
 from shared.embedded_redis import EmbeddedRedis
@@ -30,7 +30,7 @@ def lookups(url: str) -> int:
     return sum(int(stats.get(name, {}).get("calls", 0)) for name in ("cmdstat_evalsha", "cmdstat_eval"))
 
 
-async def remembered(api: httpx.AsyncClient, url: str, path: str) -> httpx.Response:
+async def from_memo(api: httpx.AsyncClient, url: str, path: str) -> httpx.Response:
     """Asks until an answer comes without a lookup (the version watch needs a moment after start)."""
     deadline = time.monotonic() + 5
     while True:
@@ -51,7 +51,7 @@ def film_titles(answer: httpx.Response) -> list[str]:
 async def test_repeated_question_runs_no_redis_command(
     api: httpx.AsyncClient, published_redis_url: str
 ) -> None:
-    first = await remembered(api, published_redis_url, "/score_titulo/Toy%20Story")
+    first = await from_memo(api, published_redis_url, "/score_titulo/Toy%20Story")
     before = lookups(published_redis_url)
     answers = [await api.get("/score_titulo/Toy%20Story") for _ in range(20)]
     assert lookups(published_redis_url) == before
@@ -59,13 +59,13 @@ async def test_repeated_question_runs_no_redis_command(
         assert answer.status_code == 200
         assert answer.json() == first.json()
         assert answer.headers["content-type"] == "application/json"
-    # Each remembered answer is still a request of its own: its own id, counted in the metrics.
+    # Each answer from the memo is still a request of its own: its own id, counted in the metrics.
     assert len({answer.headers["x-request-id"] for answer in answers}) == 20
     metrics = (await api.get("/metrics")).text
     hits = next(
         line
         for line in metrics.splitlines()
-        if line.startswith('cartelera_api_remembered_answers_total{outcome="hit"}')
+        if line.startswith('cartelera_api_answer_memo_total{outcome="hit"}')
     )
     assert float(hits.split()[-1]) >= 20
     assert (
@@ -74,10 +74,26 @@ async def test_repeated_question_runs_no_redis_command(
     )
 
 
-async def test_only_successful_query_answers_are_remembered(
+async def test_query_answers_name_their_dataset_version(api: httpx.AsyncClient, current_version: str) -> None:
+    for path in (
+        "/cantidad_filmaciones_mes/enero",
+        "/cantidad_filmaciones_dia/lunes",
+        "/score_titulo/Toy%20Story",
+        "/votos_titulo/Toy%20Story",
+        "/get_actor/Tom%20Hanks",
+        DIRECTOR,
+    ):
+        answer = await api.get(path)
+        assert answer.status_code == 200
+        assert answer.headers["x-dataset-version"] == current_version, path
+    for path in ("/score_titulo/Toy%20Stori", "/cantidad_filmaciones_mes/enro", "/readyz"):
+        assert "x-dataset-version" not in (await api.get(path)).headers, path
+
+
+async def test_only_successful_query_answers_are_kept(
     api: httpx.AsyncClient, published_redis_url: str
 ) -> None:
-    await remembered(api, published_redis_url, "/score_titulo/Toy%20Story")
+    await from_memo(api, published_redis_url, "/score_titulo/Toy%20Story")
     for path in ("/score_titulo/Toy%20Stori", "/get_actor/Nadie%20Conocido", "/recomendacion/Toy%20Story"):
         first = await api.get(path)
         assert first.status_code in (202, 404)
@@ -98,7 +114,7 @@ async def test_setting_off_reads_every_answer_from_redis(published_redis_url: st
 async def test_new_version_is_answered_right_after_its_publish(
     api: httpx.AsyncClient, published_redis_url: str, changed_build: Build
 ) -> None:
-    old = await remembered(api, published_redis_url, DIRECTOR)
+    old = await from_memo(api, published_redis_url, DIRECTOR)
     assert "Toy Story" in film_titles(old)
     client = redis.Redis.from_url(published_redis_url)
     try:
@@ -116,7 +132,7 @@ async def test_new_version_is_answered_right_after_its_publish(
 async def test_switch_under_load_never_mixes_versions(
     api: httpx.AsyncClient, published_redis_url: str, changed_build: Build
 ) -> None:
-    await remembered(api, published_redis_url, DIRECTOR)
+    await from_memo(api, published_redis_url, DIRECTOR)
     seen: list[bool] = []
     publishing = True
 
@@ -146,16 +162,16 @@ async def test_switch_under_load_never_mixes_versions(
     assert all(seen[first_new:]), "an old answer came after a new one"
 
 
-async def test_outage_answers_503_for_remembered_questions_and_recovers(
+async def test_outage_answers_503_for_questions_in_the_memo_and_recovers(
     restartable_redis: EmbeddedRedis,
 ) -> None:
     server = restartable_redis
     async with serve_in_process(settings_for(server.url)) as api:
-        before = await remembered(api, server.url, DIRECTOR)
+        before = await from_memo(api, server.url, DIRECTOR)
         server.stop()
         stopped = time.monotonic()
         while (answer := await api.get(DIRECTOR)).status_code != 503:
-            assert time.monotonic() - stopped < 1.0, "remembered answers outlived Redis"
+            assert time.monotonic() - stopped < 1.0, "answers of the memo outlived Redis"
             await asyncio.sleep(0.01)
         assert answer.json()["error"] == "redis_unavailable"
         assert (await api.get(DIRECTOR)).status_code == 503
@@ -166,7 +182,7 @@ async def test_outage_answers_503_for_remembered_questions_and_recovers(
             assert time.monotonic() - restarted < 5.0, "no recovery after Redis came back"
             await asyncio.sleep(0.05)
         assert answer.json() == before.json()
-        await remembered(api, server.url, DIRECTOR)
+        await from_memo(api, server.url, DIRECTOR)
 
 
 def test_memo_stays_within_its_size_and_forgets_the_least_recently_used() -> None:
