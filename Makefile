@@ -8,6 +8,8 @@ API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
 HYBRID_DATA ?= ../shared/data/movies-hybrid
 PYTEST_ARGS ?=
+# make bench SCALE=10: every benchmark also on a catalogue ten times the size (benchmarks.scale).
+SCALE ?= 1
 # Options of `python -m launcher`, e.g. RUN_ARGS="--rebuild" make run (see `python -m launcher -h`).
 RUN_ARGS ?=
 export MOVIES_DATA REDIS_URL API_HOST API_PORT
@@ -50,7 +52,7 @@ bench: install
 	@# wrk drives the API load test; without it (no apt, no root) the test falls back to locust.
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 || \
 		echo "wrk is not installed: the API load test uses locust instead"
-	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks
+	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} SCALE=$(SCALE) $(PY) -m benchmarks
 
 eval: install
 	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks.recommender_quality

@@ -1,12 +1,12 @@
-"""Offline quality of the recommender: precision@5 against MovieLens co-liking, with baselines.
+"""Offline quality of the recommender on the held-out seeds, next to three baselines, in one run.
 
-Ground truth: for a seed movie, its 20 nearest movies by co-liking (cosine between the sets of
-users who rated each movie 4 or more in `ratings_small.csv.gz`, over movies liked by at least
-10 users), mapped to TMDB ids with `links_small.csv.gz`. Seeds: real rows liked by at least 30
-users. Only the first 5,000 records of the hybrid `movies_metadata.csv` are real, and the
-ratings only cover real films, so candidates (for every method) and ground-truth neighbours are
-restricted to those real rows; the recommender itself is fitted on the whole catalogue, as in
-production (the IDF weights are the product's). Run with `make eval`.
+Seeds are split once by the rule of `benchmarks.recommender_split` (even TMDB id: tuning, odd:
+held-out); the weights in `etl.recommender` were fitted on the tuning half (`--tune` refits them
+and prints them) and every figure here is for the held-out half: precision@5 against MovieLens
+co-liking and the mean lift over popularity of the picks, each with a 95% bootstrap interval
+over seeds. Only the first 5,000 records of the hybrid `movies_metadata.csv` are real and the
+ratings only cover real films, so candidates (for every method) and neighbours are those real
+rows; the recommender itself is fitted on the whole catalogue, as in production. `make eval`.
 """
 
 from __future__ import annotations
@@ -23,31 +23,23 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from benchmarks.common import movies_data
-from etl.recommender import DEFAULT_PARAMS, DEFAULT_WEIGHTS, FeatureWeights, duplicate_groups, fit
-from etl.recommender_model import RankingParams, RecommenderModel
+from benchmarks.recommender_split import GroundTruth, ground_truth, is_held_out, liked_sets
+from etl.recommender import DEFAULT_PARAMS, DEFAULT_PRIOR, DEFAULT_WEIGHTS, duplicate_groups, fit
+from etl.recommender_model import RecommenderModel
+from etl.tfidf import l2_normalize, text_matrix
 from shared.logging_setup import configure_logging
 
 logger = logging.getLogger(__name__)
 
 REAL_RECORDS = 5_000
-LIKED_RATING = 4.0
-MIN_LIKES_UNIVERSE = 10
-MIN_LIKES_SEED = 30
-NEIGHBOURS = 20
 K = 5
+BOOTSTRAP_SAMPLES = 2_000
+BOOTSTRAP_SEED = 20_261_204
+TARGET_RATIO = 1.3
 
 Recommender = Callable[[int], list[int]]
-
-
-@dataclass(frozen=True)
-class GroundTruth:
-    seeds: list[int]
-    neighbours: dict[int, set[int]]
 
 
 @dataclass(frozen=True)
@@ -59,95 +51,57 @@ class EvalData:
     truth: GroundTruth
 
 
-def liked_sets(ratings: pd.DataFrame, links: pd.DataFrame) -> dict[int, set[int]]:
-    """TMDB id -> users who rated the film 4 or more."""
-    tmdb = links.dropna(subset=["tmdbId"]).set_index("movieId")["tmdbId"].astype("int64")
-    liked = ratings[ratings["rating"] >= LIKED_RATING]
-    liked = liked[liked["movieId"].isin(tmdb.index)]
-    liked = liked.assign(tmdb=liked["movieId"].map(tmdb))
-    return {int(str(k)): set(v) for k, v in liked.groupby("tmdb")["userId"]}
-
-
-def ground_truth(likes: dict[int, set[int]], candidates: set[int], groups: dict[int, int]) -> GroundTruth:
-    """Each seed's 20 nearest candidates by co-liking cosine (the seed and its duplicates excluded)."""
-    universe = sorted(m for m, users in likes.items() if len(users) >= MIN_LIKES_UNIVERSE and m in candidates)
-    users = sorted({u for m in universe for u in likes[m]})
-    column = {u: j for j, u in enumerate(users)}
-    rows, cols = [], []
-    for i, movie in enumerate(universe):
-        for u in likes[movie]:
-            rows.append(i)
-            cols.append(column[u])
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(universe), len(users))
-    )
-    matrix = normalize(matrix, norm="l2")
-    cosine = (matrix @ matrix.T).toarray()
-    seeds = [m for m in universe if len(likes[m]) >= MIN_LIKES_SEED]
-    neighbours: dict[int, set[int]] = {}
-    for seed in seeds:
-        i = universe.index(seed)
-        scores = cosine[i].copy()
-        for j, other in enumerate(universe):
-            if groups.get(other) == groups.get(seed):
-                scores[j] = -1.0
-        order = np.argsort(-scores, kind="stable")[:NEIGHBOURS]
-        neighbours[seed] = {universe[j] for j in order if scores[j] > 0}
-    return GroundTruth(seeds=seeds, neighbours=neighbours)
-
-
-def precision_per_seed(recommend: Recommender, truth: GroundTruth) -> list[float]:
-    return [len(set(recommend(seed)[:K]) & truth.neighbours[seed]) / K for seed in truth.seeds]
-
-
-def precision_at_k(recommend: Recommender, truth: GroundTruth) -> float:
-    hits = precision_per_seed(recommend, truth)
-    return float(np.mean(hits)) if hits else 0.0
-
-
 @dataclass(frozen=True)
 class Row:
     method: str
-    precision: float
-    # Half-width of a 95% interval over seeds: differences smaller than this are noise.
-    margin: float
+    precision: npt.NDArray[np.float64]  # per held-out seed
+    lift: npt.NDArray[np.float64]
     collection_real: float
     collection_all: float | None
 
+    @property
+    def mean_precision(self) -> float:
+        return float(self.precision.mean()) if len(self.precision) else 0.0
 
-def collection_hit_rate(
-    recommend: Recommender, movies: pd.DataFrame, among: set[int] | None = None
-) -> tuple[float, int]:
+    @property
+    def mean_lift(self) -> float:
+        return float(self.lift.mean()) if len(self.lift) else 0.0
+
+
+def bootstrap(statistic: Callable[[npt.NDArray[np.intp]], float], seeds: int) -> tuple[float, float]:
+    """95% percentile interval of `statistic` over seeds drawn with replacement (fixed draws)."""
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    values = [statistic(rng.integers(0, seeds, seeds)) for _ in range(BOOTSTRAP_SAMPLES)]
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def collection_hit_rate(recommend: Recommender, movies: pd.DataFrame, among: set[int] | None = None) -> float:
     """Share of films with a collection sibling (among the candidates) that get one in their 5."""
     frame = movies[movies["collection_id"].notna()]
     if among is not None:
         frame = frame[frame["id"].isin(among)]
-    groups = duplicate_groups(movies)
-    group_of = dict(zip(movies["id"].astype(int), groups.tolist(), strict=True))
-    members = frame.groupby("collection_id")["id"].agg(list)
+    group_of = dict(zip(movies["id"].astype(int), duplicate_groups(movies).tolist(), strict=True))
     hits = total = 0
-    for ids in members:
+    for ids in frame.groupby("collection_id")["id"].agg(list):
         for movie in ids:
             siblings = {int(m) for m in ids if group_of[int(m)] != group_of[int(movie)]}
-            if not siblings:
-                continue
-            total += 1
-            hits += bool(siblings & set(recommend(int(movie))))
-    return (hits / total if total else 0.0), total
+            if siblings:
+                total += 1
+                hits += bool(siblings & set(recommend(int(movie))))
+    return hits / total if total else 0.0
 
 
 def ours(model: RecommenderModel, allowed: npt.NDArray[np.bool_] | None) -> Recommender:
-    return lambda movie: [m for m, _ in model.top_k(movie, K, allowed=allowed)]
+    return lambda movie: [pick.movie_id for pick in model.top_k(movie, K, allowed=allowed)]
 
 
 def overview_only(movies: pd.DataFrame, allowed: npt.NDArray[np.bool_] | None) -> Recommender:
+    """Plain TF-IDF over the overview, cosine order, nothing else (the textbook recommender)."""
     text = movies["overview"].fillna("").astype(str).tolist()
-    matrix = TfidfVectorizer(stop_words="english", dtype=np.float32).fit_transform(text)
+    matrix = l2_normalize(text_matrix(text, r"(?u)\b\w\w+\b", min_df=1, max_df=1.0))
     model = RecommenderModel(
-        matrix=normalize(matrix).astype(np.float32).tocsr(),
-        ids=movies["id"].to_numpy(dtype=np.int64),
-        groups=duplicate_groups(movies),
-        params=RankingParams(prior_weight=0.0),
+        matrix=matrix, ids=movies["id"].to_numpy(dtype=np.int64), groups=duplicate_groups(movies)
     )
     return ours(model, allowed)
 
@@ -184,74 +138,99 @@ def real_ids_of(source: Path) -> set[int]:
     return {int(v) for v in pd.to_numeric(ids, errors="coerce").dropna()}
 
 
-def load(source: Path, data_dir: Path) -> EvalData:
+def load_catalogue(source: Path, data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, set[int]]:
+    """The clean tables the ETL builds from `source`, and the ids of its real rows."""
     from etl.pipeline import build_dataset
 
     build = build_dataset(source, data_dir)
-    movies, cast, directors = build.movies, build.cast, build.directors
-    real = real_ids_of(source) & set(movies["id"].astype(int))
+    real = real_ids_of(source) & set(build.movies["id"].astype(int))
+    return build.movies, build.cast, build.directors, real
+
+
+def load(source: Path, data_dir: Path) -> EvalData:
+    """The catalogue and the held-out ground truth (every rating is read: this is the judging side)."""
+    movies, cast, directors, real = load_catalogue(source, data_dir)
     groups = dict(zip(movies["id"].astype(int), duplicate_groups(movies).tolist(), strict=True))
-    ratings = pd.read_csv(source / "ratings_small.csv.gz")
-    links = pd.read_csv(source / "links_small.csv.gz")
-    truth = ground_truth(liked_sets(ratings, links), real, groups)
+    likes = liked_sets(
+        pd.read_csv(source / "ratings_small.csv.gz"), pd.read_csv(source / "links_small.csv.gz")
+    )
+    held_out = {m for m in real if is_held_out(m)}
+    truth = ground_truth(likes, real, groups, seeds_from=held_out)
     return EvalData(movies, cast, directors, real, truth)
 
 
-def evaluate(
-    data: EvalData,
-    weights: FeatureWeights = DEFAULT_WEIGHTS,
-    params: RankingParams = DEFAULT_PARAMS,
-    baselines: bool = True,
-) -> list[Row]:
-    """precision@5 and collection hit rates (real rows; whole catalogue) per method."""
+def _judge(name: str, recommend: Recommender, on_all: Recommender | None, data: EvalData) -> Row:
+    picks = [recommend(seed)[:K] for seed in data.truth.seeds]
+    precision = np.array(
+        [len(set(p) & data.truth.neighbours[s]) / K for s, p in zip(data.truth.seeds, picks, strict=True)]
+    )
+    lift = np.array([data.truth.lift_gain(s, p) for s, p in zip(data.truth.seeds, picks, strict=True)])
+    real_hits = collection_hit_rate(recommend, data.movies, data.real_ids)
+    all_hits = collection_hit_rate(on_all, data.movies) if on_all is not None else None
+    return Row(name, precision, lift, real_hits, all_hits)
+
+
+def evaluate(data: EvalData, model: RecommenderModel | None = None) -> list[Row]:
+    """Every method on the held-out seeds: ours first, then the baselines."""
     movies = data.movies
     allowed = movies["id"].astype(int).isin(data.real_ids).to_numpy()
-    model = fit(movies, data.cast, data.directors, weights, params)
-    table: list[Row] = []
-    methods: list[tuple[str, Recommender, Recommender | None]] = [
-        (
-            "recomendador (bloques ponderados + previa de popularidad)",
-            ours(model, allowed),
-            ours(model, None),
-        ),
+    model = model or fit(movies, data.cast, data.directors)
+    return [
+        _judge("recomendador", ours(model, allowed), ours(model, None), data),
+        _judge("más populares (vote_count)", most_popular(movies, data.real_ids), None, data),
+        _judge("TF-IDF solo sobre overview", overview_only(movies, allowed), None, data),
+        _judge("aleatorio", random_pick(data.real_ids), None, data),
     ]
-    if baselines:
-        no_prior = RecommenderModel(model.matrix, model.ids, model.groups, model.prior, RankingParams(0.0))
-        methods += [
-            ("recomendador, candidatas = catálogo completo", ours(model, None), None),
-            ("recomendador sin previa de popularidad", ours(no_prior, allowed), None),
-            ("TF-IDF solo sobre overview", overview_only(movies, allowed), None),
-            ("más populares (vote_count)", most_popular(movies, data.real_ids), None),
-            ("aleatorio", random_pick(data.real_ids), None),
-        ]
-    for name, on_real, on_all in methods:
-        hits = precision_per_seed(on_real, data.truth)
-        margin = 1.96 * float(np.std(hits, ddof=1)) / np.sqrt(len(hits)) if len(hits) > 1 else 0.0
-        real_hits, _ = collection_hit_rate(on_real, movies, data.real_ids)
-        all_hits = collection_hit_rate(on_all, movies)[0] if on_all is not None else None
-        table.append(Row(name, float(np.mean(hits)) if hits else 0.0, margin, real_hits, all_hits))
-    return table
+
+
+def _interval(values: npt.NDArray[np.float64]) -> str:
+    low, high = bootstrap(lambda idx: float(values[idx].mean()), len(values))
+    return f"{values.mean():.3f} [{low:.3f}, {high:.3f}]"
+
+
+def judgement(rows: Sequence[Row]) -> list[str]:
+    """Ours against the most-popular list, paired over the same resampled seeds."""
+    mine, popular = rows[0], rows[1]
+    n = len(mine.precision)
+    ratio = mine.mean_precision / popular.mean_precision if popular.mean_precision else float("inf")
+    low, high = bootstrap(
+        lambda idx: float(mine.precision[idx].mean() / max(popular.precision[idx].mean(), 1e-9)), n
+    )
+    ahead = mine.mean_lift - popular.mean_lift
+    lift_low, lift_high = bootstrap(lambda idx: float(mine.lift[idx].mean() - popular.lift[idx].mean()), n)
+    verdict = "cumple" if ratio >= TARGET_RATIO else "NO cumple"
+    lift_verdict = "por delante" if lift_low > 0 else "NO por delante"
+    return [
+        f"precision@5 recomendador / más populares: {ratio:.2f}x [{low:.2f}, {high:.2f}] "
+        f"(objetivo >= {TARGET_RATIO}x: {verdict})",
+        f"lift recomendador - más populares: {ahead:+.3f} [{lift_low:+.3f}, {lift_high:+.3f}] "
+        f"({lift_verdict})",
+    ]
 
 
 def format_table(rows: Sequence[Row], data: EvalData) -> str:
-    with_collection = int(data.movies["collection_id"].notna().sum())
     lines = [
-        f"semillas: {len(data.truth.seeds)} películas reales con >= {MIN_LIKES_SEED} 'me gusta' "
-        f"(verdad: sus {NEIGHBOURS} vecinas por co-gusto entre películas con >= {MIN_LIKES_UNIVERSE}); "
+        f"semillas retenidas (id TMDB impar): {len(data.truth.seeds)} películas reales con >= 30 'me gusta'; "
         f"candidatas: {len(data.real_ids)} filas reales; modelo ajustado sobre {len(data.movies)} películas; "
-        f"{with_collection} películas con colección",
-        f"{'método':<52} {'precision@5':>16} {'colección (reales)':>19} {'colección (todo)':>17}",
+        f"intervalos: bootstrap 95% ({BOOTSTRAP_SAMPLES} remuestreos de semillas)",
+        f"{'método':<28} {'precision@5 (co-gusto)':>24} {'lift sobre popularidad':>24} "
+        f"{'colección (reales)':>19} {'colección (todo)':>17}",
     ]
     for row in rows:
-        all_text = "-" if row.collection_all is None else f"{row.collection_all:.1%}"
-        precision = f"{row.precision:.3f} ± {row.margin:.3f}"
-        lines.append(f"{row.method:<52} {precision:>16} {row.collection_real:>19.1%} {all_text:>17}")
-    return "\n".join(lines)
+        every = "-" if row.collection_all is None else f"{row.collection_all:.1%}"
+        lines.append(
+            f"{row.method:<28} {_interval(row.precision):>24} {_interval(row.lift):>24} "
+            f"{row.collection_real:>19.1%} {every:>17}"
+        )
+    return "\n".join([*lines, *judgement(rows)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None, help="carpeta de los datos (MOVIES_DATA)")
+    parser.add_argument(
+        "--tune", action="store_true", help="reajustar los pesos sobre la mitad de ajuste e imprimirlos"
+    )
     # Called as main() by `python -m benchmarks`: the suite's own argv is not ours.
     args = parser.parse_args(list(argv) if argv is not None else [])
     configure_logging("benchmarks", "WARNING")
@@ -260,12 +239,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.error("%s no contiene ratings_small.csv.gz ni links_small.csv.gz", source)
         return 2
     started = time.perf_counter()
+    if args.tune:
+        from benchmarks.recommender_tuning import main as tune
+
+        return tune(source)
     with tempfile.TemporaryDirectory() as tmp:
         data = load(source, Path(tmp))
     rows = evaluate(data)
     sys.stdout.write(format_table(rows, data) + "\n")
     weights = ", ".join(f"{name} {value:g}" for name, value in DEFAULT_WEIGHTS.as_dict().items())
-    sys.stdout.write(f"pesos: {weights}; previa de popularidad {DEFAULT_PARAMS.prior_weight:g}\n")
+    sys.stdout.write(
+        f"pesos (ajustados sobre la mitad de ajuste, id par): {weights}; "
+        f"previa: votos^{DEFAULT_PRIOR.votes_exponent:g} x (promedio suavizado con "
+        f"{DEFAULT_PRIOR.shrink_votes:g} votos)^{DEFAULT_PRIOR.average_exponent:g}; "
+        f"{DEFAULT_PARAMS.candidates} candidatas\n"
+    )
     sys.stdout.write(f"({time.perf_counter() - started:.0f} s)\n")
     return 0
 

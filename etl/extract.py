@@ -22,7 +22,8 @@ CREDIT_COLUMNS = ("cast", "crew", "id")
 
 
 @contextlib.contextmanager
-def _open(raw: RawSource, member: str) -> Iterator[IO[bytes]]:
+def open_raw(raw: RawSource, member: str) -> Iterator[IO[bytes]]:
+    """One raw file's bytes, uncompressed, whether it is plain, gzip, or inside the Kaggle zip."""
     with contextlib.ExitStack() as stack:
         if raw.zip_path is not None:
             archive = stack.enter_context(zipfile.ZipFile(raw.zip_path))
@@ -35,7 +36,7 @@ def _open(raw: RawSource, member: str) -> Iterator[IO[bytes]]:
 
 
 def _read(raw: RawSource, member: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    with _open(raw, member) as handle:
+    with open_raw(raw, member) as handle:
         # Everything as text: the real files mix types in one column (budget, popularity) and
         # shifted records put dates in `id`; types are decided later, per rule, in transform.
         frame = pd.read_csv(
@@ -62,7 +63,7 @@ CREDIT_CHUNK_ROWS = 4_000
 
 def read_credits(raw: RawSource, chunk_rows: int = CREDIT_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """`credits.csv` in chunks of rows, so its ~190 MB of text is never all in memory at once."""
-    with _open(raw, raw.credits) as handle:
+    with open_raw(raw, raw.credits) as handle:
         # object, not str: the cells go straight to Python's regex, and pandas' default string
         # dtype would first copy ~190 MB of text into Arrow buffers only for us to copy it back.
         reader = pd.read_csv(handle, dtype=object, chunksize=chunk_rows, on_bad_lines="skip", engine="c")

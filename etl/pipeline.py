@@ -14,6 +14,7 @@ import redis
 from etl import layout, recommender, search_index
 from etl.artefacts import QueryArtefacts, build_artefacts
 from etl.extract import read_credits, read_movies
+from etl.memory import release_freed_memory
 from etl.progress import Progress, ProgressCallback
 from etl.publish import Fields, dumps, publish
 from etl.quality import QualityReport
@@ -55,19 +56,45 @@ class Build:
         }
 
     def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]:
-        # Generators, not dicts: publishing serialises and writes one batch of fields at a time.
-        v, a = self.version, self.artefacts
-        yield keys.months(v), {str(k): str(n).encode() for k, n in a.months.items()}
-        yield keys.weekdays(v), {str(k): str(n).encode() for k, n in a.weekdays.items()}
-        yield keys.movies(v), ((str(k), dumps(m)) for k, m in a.movies.items())
-        yield keys.titles(v), ((k, dumps(group)) for k, group in a.titles.items())
-        yield keys.actors(v), ((k, dumps(group)) for k, group in a.actors.items())
-        yield keys.directors(v), ((k, dumps(group)) for k, group in a.directors.items())
-        yield keys.title_catalog(v), orjson.dumps(a.title_catalog)
-        yield keys.actor_catalog(v), orjson.dumps(a.actor_catalog)
-        yield keys.director_catalog(v), orjson.dumps(a.director_catalog)
-        yield keys.model(v), self.model.to_redis_fields()
-        yield from search_index.payload(v, a.movies)
+        return _payload(self.version, self.artefacts, self.model)
+
+    def release(self) -> Release:
+        """What publishing needs, without the clean tables (already on disk by now)."""
+        return Release(self.version, self.source_digest, self.meta(), self.artefacts, self.model)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A build as publishing sees it: its answers and model. Publishing serialises the model
+    (a few copies of its matrix, ~600 MB at ten times the catalogue); without the clean tables
+    alive at the same time, that is not on top of them."""
+
+    version: str
+    source_digest: str
+    fields: dict[str, str]
+    artefacts: QueryArtefacts
+    model: RecommenderModel
+
+    def meta(self) -> dict[str, str]:
+        return self.fields
+
+    def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]:
+        return _payload(self.version, self.artefacts, self.model)
+
+
+def _payload(v: str, a: QueryArtefacts, model: RecommenderModel) -> Iterator[tuple[str, Fields | bytes]]:
+    # Generators, not dicts: publishing serialises and writes one batch of fields at a time.
+    yield keys.months(v), {str(k): str(n).encode() for k, n in a.months.items()}
+    yield keys.weekdays(v), {str(k): str(n).encode() for k, n in a.weekdays.items()}
+    yield keys.movies(v), ((str(k), dumps(m)) for k, m in a.movies.items())
+    yield keys.titles(v), ((k, dumps(group)) for k, group in a.titles.items())
+    yield keys.actors(v), ((k, dumps(group)) for k, group in a.actors.items())
+    yield keys.directors(v), ((k, dumps(group)) for k, group in a.directors.items())
+    yield keys.title_catalog(v), orjson.dumps(a.title_catalog)
+    yield keys.actor_catalog(v), orjson.dumps(a.actor_catalog)
+    yield keys.director_catalog(v), orjson.dumps(a.director_catalog)
+    yield keys.model(v), model.to_redis_fields()
+    yield from search_index.payload(v, a.movies)
 
 
 def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = None) -> Build:
@@ -84,15 +111,20 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     progress.start(STEPS[1])
     movies = clean_movies(raw_movies, report)
     del raw_movies
+    release_freed_memory()
     progress.finish()
     progress.start(STEPS[2])
     cast, directors = clean_credits(read_credits(raw), movies["id"], report)
+    release_freed_memory()
     progress.finish()
+    # The model first: fitting it needs a transient ~1.5 GB at ten times the catalogue, and
+    # the answers' records (1.2 GB there) are better built after that memory is returned.
     progress.start(STEPS[3])
-    artefacts = build_artefacts(movies, cast, directors)
+    model = recommender.fit(movies, cast, directors)
+    release_freed_memory()
     progress.finish()
     progress.start(STEPS[4])
-    model = recommender.fit(movies, cast, directors)
+    artefacts = build_artefacts(movies, cast, directors)
     progress.finish()
 
     progress.start(STEPS[5])
@@ -115,10 +147,13 @@ def run(settings: EtlSettings, *, on_progress: ProgressCallback | None = None) -
     progress = Progress(STEPS, on_progress)
     build = build_dataset(settings.movies_data, settings.data_dir, progress=progress)
     logger.info("calidad de datos:\n%s", build.report.summary())
+    release = build.release()
+    del build
+    release_freed_memory()
     client = redis.Redis.from_url(url)
     try:
         progress.start(STEPS[6])
-        version = publish(client, build)
+        version = publish(client, release)
         progress.finish()
     finally:
         client.close()

@@ -1,10 +1,12 @@
 """The content-based recommender: weighted TF-IDF feature blocks over each movie's text and metadata.
 
-Each block (overview and tagline words, genres, collection, directors, leading cast, title
-words, original language, decade, production companies) is its own TF-IDF matrix, L2-normalised
-and multiplied by a weight; the blocks are stacked side by side and every row is normalised
-again, so a dot product between two rows is their cosine. The weights were chosen with the
-offline evaluation in `benchmarks/recommender_quality.py`.
+Each block (overview and tagline words, genres, collection, directors, the first-billed cast,
+title words, original language, decade, era, production companies) is its own TF-IDF matrix,
+L2-normalised and multiplied by a weight; the blocks are stacked side by side and every row is
+normalised again, so a dot product between two rows is their cosine. The best content matches are
+then ordered by that cosine times a quality prior (how many people voted the film and how well,
+see `quality_prior`). The weights were fitted on the tuning half of the seeds only
+(`python -m benchmarks.recommender_quality --tune`); `make eval` reports the held-out half.
 """
 
 from __future__ import annotations
@@ -18,14 +20,25 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
 
+from etl.recommender_columns import REASON_BLOCKS, Block, Columns
 from etl.recommender_model import RankingParams, RecommenderModel
-from etl.tfidf import ENGLISH_STOP_WORDS, l2_normalize, text_matrix, token_matrix
+from etl.recommender_prior import DEFAULT_PRIOR, QualityPrior, quality_prior
+from etl.tfidf import ENGLISH_STOP_WORDS, l2_normalize, text_matrix, token_matrix_and_terms
 from shared.text import fold, title_key
 
-__all__ = ["FeatureWeights", "RankingParams", "RecommenderModel", "duplicate_groups", "fit"]
+__all__ = [
+    "DEFAULT_PRIOR",
+    "FeatureWeights",
+    "QualityPrior",
+    "RankingParams",
+    "RecommenderModel",
+    "duplicate_groups",
+    "fit",
+    "quality_prior",
+]
 
-# Billing positions that count as "leading cast".
-LEADING_CAST = 5
+# Billing positions that count as "leading cast": the hybrid data's real rows hold the real top 3.
+LEADING_CAST = 3
 _WORD = re.compile(r"[^\W\d_][\w']+", re.UNICODE)
 _TEXT_TOKEN = r"(?u)\b[^\W\d_][\w']+\b"
 
@@ -34,29 +47,34 @@ _TEXT_TOKEN = r"(?u)\b[^\W\d_][\w']+\b"
 class FeatureWeights:
     """Weight of each feature block; a block with weight 0 is left out."""
 
-    text: float = 1.0
-    genres: float = 0.6
-    collection: float = 0.8
-    directors: float = 0.6
+    text: float = 0.21
+    genres: float = 0.42
+    collection: float = 0.56
+    directors: float = 0.3
     cast: float = 0.5
-    title: float = 0.4
+    title: float = 0.0
     language: float = 0.3
     decade: float = 0.3
+    era: float = 0.21
     companies: float = 0.3
 
     def as_dict(self) -> dict[str, float]:
         return {name: float(getattr(self, name)) for name in self.__dataclass_fields__}
 
 
+# Fitted on the tuning half (`python -m benchmarks.recommender_quality --tune`).
 DEFAULT_WEIGHTS = FeatureWeights()
-DEFAULT_PARAMS = RankingParams(prior_weight=0.5)
+DEFAULT_PARAMS = RankingParams(prior_weight=1.0, candidates=200, per_collection=3)
+
+Tokens = list[list[str]]
+Labels = dict[str, str]
 
 
 def _slug(value: object) -> str:
     return "".join(ch for ch in fold(str(value)) if ch.isalnum())
 
 
-def _slugs(values: Iterable[object]) -> list[list[str]]:
+def _slugs(values: Iterable[object], labels: Labels | None = None) -> Tokens:
     """Per movie, the slugs of its list cell; a few thousand distinct names are each folded once."""
     cache: dict[object, str] = {}
     result = []
@@ -69,6 +87,8 @@ def _slugs(values: Iterable[object]) -> list[list[str]]:
             slug = cache.get(item)
             if slug is None:
                 slug = cache[item] = _slug(item)
+                if labels is not None:
+                    labels.setdefault(slug, str(item))
             slugs.append(slug)
         result.append(slugs)
     return result
@@ -84,14 +104,19 @@ def _as_list(value: object) -> list[str]:
     return []
 
 
-def _people(frame: pd.DataFrame, ids: Sequence[int]) -> list[list[str]]:
+def _people(frame: pd.DataFrame, ids: Sequence[int], labels: Labels) -> Tokens:
     """Per movie, tokens of the people in `frame` (by person id, so homonyms stay apart)."""
     if frame.empty:
         return [[] for _ in ids]
     # A plain dict of lists: groupby(...).agg(list) builds a Series per group, ~50k of them.
     lookup: dict[int, list[str]] = {}
-    for movie_id, person_id in zip(frame["movie_id"].tolist(), frame["person_id"].tolist(), strict=True):
-        lookup.setdefault(movie_id, []).append(f"p{person_id}")
+    names = frame["name"].tolist() if "name" in frame else [""] * len(frame)
+    for movie_id, person_id, name in zip(
+        frame["movie_id"].tolist(), frame["person_id"].tolist(), names, strict=True
+    ):
+        token = f"p{person_id}"
+        lookup.setdefault(movie_id, []).append(token)
+        labels.setdefault(token, str(name))
     return [lookup.get(movie_id, []) for movie_id in ids]
 
 
@@ -105,44 +130,50 @@ def _text(overview: object, tagline: object) -> str:
     return " ".join(parts)
 
 
+def _years(movies: pd.DataFrame) -> list[int | None]:
+    years = pd.to_numeric(movies["release_year"], errors="coerce")
+    missing = years.isna().tolist()
+    return [None if gap else int(y) for y, gap in zip(years.tolist(), missing, strict=True)]
+
+
 def metadata_tokens(
     movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.DataFrame
-) -> dict[str, list[list[str]]]:
-    """Token lists per movie for each metadata block (the text block has its own vectorizer)."""
+) -> tuple[dict[str, Tokens], dict[str, Labels]]:
+    """Token lists per movie for each metadata block (the text block has its own vectorizer), and
+    for the blocks a reason can name, what each token stands for."""
     ids = movies["id"].astype("int64").tolist()
     leading = cast[cast["order"] < LEADING_CAST] if len(cast) else cast
+    labels: dict[str, Labels] = {name: {} for name in REASON_BLOCKS}
     collection = movies["collection_id"] if "collection_id" in movies else pd.Series([None] * len(ids))
     # Missing values found for the whole column at once: pd.isna per cell costs ~5 µs each.
     known = collection.notna().tolist()
     collection_names = movies["collection_name"].tolist()
     collections = []
     for cid, has_id, name in zip(collection.tolist(), known, collection_names, strict=True):
-        if has_id:
-            collections.append([f"c{int(cid)}"])
-        elif isinstance(name, str) and name:
-            collections.append([f"c_{_slug(name)}"])
-        else:
-            collections.append([])
-    years = pd.to_numeric(movies["release_year"], errors="coerce")
-    blocks: dict[str, list[list[str]]] = {}
-    blocks["genres"] = _slugs(movies["genres"].tolist())
+        token = f"c{int(cid)}" if has_id else (f"c_{_slug(name)}" if isinstance(name, str) and name else "")
+        collections.append([token] if token else [])
+        if token and isinstance(name, str) and name:
+            labels["collection"].setdefault(token, name)
+    years = _years(movies)
+    blocks: dict[str, Tokens] = {}
+    blocks["genres"] = _slugs(movies["genres"].tolist(), labels["genres"])
     blocks["collection"] = collections
-    blocks["directors"] = _people(directors, ids)
-    blocks["cast"] = _people(leading, ids)
+    blocks["directors"] = _people(directors, ids, labels["directors"])
+    blocks["cast"] = _people(leading, ids, labels["cast"])
     blocks["title"] = [_title_words(t) for t in movies["title"].tolist()]
     blocks["language"] = _slugs(
-        [v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist()
+        ([v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist()),
+        labels["language"],
     )
-    blocks["decade"] = [
-        [] if missing else [f"d{int(y) // 10}"]
-        for y, missing in zip(years.tolist(), years.isna().tolist(), strict=True)
-    ]
+    blocks["decade"] = [[] if y is None else [f"d{y // 10}"] for y in years]
+    # Overlapping 5- and 3-year windows: films a few years apart share some, decades apart none.
+    blocks["era"] = [[] if y is None else [f"f{y // 5}", f"g{(y + 2) // 5}", f"t{y // 3}"] for y in years]
     blocks["companies"] = (
         _slugs(movies["production_companies"].tolist())
         if "production_companies" in movies
         else [[] for _ in ids]
     )
-    return blocks
+    return blocks, labels
 
 
 def _text_block(movies: pd.DataFrame) -> sparse.csr_matrix:
@@ -153,6 +184,57 @@ def _text_block(movies: pd.DataFrame) -> sparse.csr_matrix:
     return text_matrix(documents, _TEXT_TOKEN, min_df=2, max_df=0.5)
 
 
+@dataclass(frozen=True)
+class FeatureBlock:
+    """One block, L2-normalised and not yet weighted, with the label of each column (reason blocks)."""
+
+    matrix: sparse.csr_matrix
+    labels: tuple[str, ...] = ()
+
+
+def feature_blocks(
+    movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.DataFrame, names: Iterable[str] | None = None
+) -> dict[str, FeatureBlock]:
+    """Every block (or those in `names`), in FeatureWeights' order; fitted once, weighted many times."""
+    wanted = set(names) if names is not None else set(FeatureWeights.__dataclass_fields__)
+    result: dict[str, FeatureBlock] = {}
+    tokens, labels = metadata_tokens(movies, cast, directors)
+    for name in FeatureWeights.__dataclass_fields__:
+        if name not in wanted:
+            continue
+        if name == "text":
+            result[name] = FeatureBlock(l2_normalize(_text_block(movies)))
+            continue
+        matrix, terms = token_matrix_and_terms(tokens[name])
+        names_of = labels.get(name)
+        block_labels = tuple(names_of.get(t, t) for t in terms) if names_of is not None else ()
+        result[name] = FeatureBlock(l2_normalize(matrix), block_labels)
+    return result
+
+
+def combine(
+    blocks: dict[str, FeatureBlock], weights: FeatureWeights, rows: int
+) -> tuple[sparse.csr_matrix, Columns]:
+    """The stacked, weighted, row-normalised float32 matrix and where each block's columns are."""
+    w = weights.as_dict()
+    parts: list[sparse.csr_matrix] = []
+    layout: list[Block] = []
+    start = 0
+    for name, block in blocks.items():
+        if w.get(name, 0.0) <= 0 or block.matrix.shape[1] == 0:
+            continue
+        parts.append(block.matrix * w[name])
+        end = start + block.matrix.shape[1]
+        layout.append(Block(name, start, end, block.labels))
+        start = end
+    if not parts:
+        return sparse.csr_matrix((rows, 1), dtype=np.float32), Columns()
+    stacked = sparse.hstack(parts, format="csr", dtype=np.float32)
+    result: sparse.csr_matrix = l2_normalize(stacked).astype(np.float32)
+    result.eliminate_zeros()
+    return result, Columns(tuple(layout))
+
+
 def feature_matrix(
     movies: pd.DataFrame,
     cast: pd.DataFrame,
@@ -160,18 +242,8 @@ def feature_matrix(
     weights: FeatureWeights = DEFAULT_WEIGHTS,
 ) -> sparse.csr_matrix:
     """The stacked, weighted, row-normalised float32 matrix (one row per movie)."""
-    w = weights.as_dict()
-    raw: list[tuple[str, sparse.csr_matrix]] = []
-    if w["text"] > 0:
-        raw.append(("text", _text_block(movies)))
-    raw += [(name, token_matrix(tokens)) for name, tokens in metadata_tokens(movies, cast, directors).items()]
-    blocks = [l2_normalize(m) * w[name] for name, m in raw if w[name] > 0 and m.shape[1] > 0]
-    if not blocks:
-        return sparse.csr_matrix((len(movies), 1), dtype=np.float32)
-    stacked = sparse.hstack(blocks, format="csr", dtype=np.float32)
-    result: sparse.csr_matrix = l2_normalize(stacked).astype(np.float32)
-    result.eliminate_zeros()
-    return result
+    names = [name for name, value in weights.as_dict().items() if value > 0]
+    return combine(feature_blocks(movies, cast, directors, names), weights, len(movies))[0]
 
 
 def duplicate_groups(movies: pd.DataFrame) -> npt.NDArray[np.int64]:
@@ -181,13 +253,18 @@ def duplicate_groups(movies: pd.DataFrame) -> npt.NDArray[np.int64]:
     return np.asarray(codes, dtype=np.int64)
 
 
-def popularity_prior(movies: pd.DataFrame) -> npt.NDArray[np.float32]:
-    """log(1 + votes) scaled to [0, 1]: a mild preference for films people actually know."""
-    votes = pd.to_numeric(movies["vote_count"], errors="coerce").fillna(0).clip(lower=0).to_numpy(float)
-    logged = np.log1p(votes)
-    top = float(logged.max()) if len(logged) else 0.0
-    scaled = logged / top if top > 0 else np.zeros_like(logged)
-    return np.asarray(scaled, dtype=np.float32)
+def title_groups(movies: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """Rows with the same title (any year: remakes too) share a number."""
+    codes, _ = pd.factorize(movies["title"].map(lambda t: title_key(str(t))))
+    return np.asarray(codes, dtype=np.int64)
+
+
+def collection_codes(movies: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """The collection id of each row, -1 for a film in no collection."""
+    if "collection_id" not in movies:
+        return np.full(len(movies), -1, dtype=np.int64)
+    values = pd.to_numeric(movies["collection_id"], errors="coerce").fillna(-1)
+    return np.asarray(values.to_numpy(), dtype=np.int64)
 
 
 def fit(
@@ -196,12 +273,31 @@ def fit(
     directors: pd.DataFrame,
     weights: FeatureWeights = DEFAULT_WEIGHTS,
     params: RankingParams = DEFAULT_PARAMS,
+    *,
+    prior: QualityPrior = DEFAULT_PRIOR,
 ) -> RecommenderModel:
     """Fit the feature blocks over the whole catalogue; rows are L2-normalised (dot = cosine)."""
+    names = [name for name, value in weights.as_dict().items() if value > 0]
+    matrix, columns = combine(feature_blocks(movies, cast, directors, names), weights, len(movies))
+    return assemble(movies, matrix, columns, params, prior=prior)
+
+
+def assemble(
+    movies: pd.DataFrame,
+    matrix: sparse.csr_matrix,
+    columns: Columns,
+    params: RankingParams = DEFAULT_PARAMS,
+    *,
+    prior: QualityPrior = DEFAULT_PRIOR,
+) -> RecommenderModel:
+    """The model of a fitted matrix: ids, duplicate and title groups, collections, prior."""
     return RecommenderModel(
-        matrix=feature_matrix(movies, cast, directors, weights),
+        matrix=matrix,
         ids=movies["id"].to_numpy(dtype=np.int64),
         groups=duplicate_groups(movies),
-        prior=popularity_prior(movies),
+        prior=quality_prior(movies, prior),
         params=params,
+        titles=title_groups(movies),
+        collections=collection_codes(movies),
+        columns=columns,
     )

@@ -144,10 +144,17 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 def token_matrix(documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     """`TfidfVectorizer(analyzer=<identity>, lowercase=False, sublinear_tf=True, dtype=float32)`
     fitted on token lists; no tokens at all give a matrix without columns."""
+    return token_matrix_and_terms(documents)[0]
+
+
+def token_matrix_and_terms(
+    documents: Sequence[Sequence[str]],
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """`token_matrix` and the term of each of its columns (scikit-learn's `get_feature_names_out`)."""
     if not any(documents):
-        return _empty(len(documents))
+        return _empty(len(documents)), []
     counts, terms = _counts(documents)
-    return _tfidf(_alphabetical(counts, terms))
+    return _tfidf(_alphabetical(counts, terms)), sorted(str(t) for t in terms)
 
 
 def text_matrix(

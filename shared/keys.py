@@ -45,6 +45,11 @@ MODEL_GROUPS_FIELD = "groups"
 # Optional: popularity prior per row (npy float32) and ranking parameters (JSON).
 MODEL_PRIOR_FIELD = "prior"
 MODEL_PARAMS_FIELD = "params"
+# Optional (versions published before them have none): title group and collection id per row
+# (npy int64, the diversity rules), and the blocks and labels of the matrix's columns (JSON, motivos).
+MODEL_TITLES_FIELD = "titles"
+MODEL_COLLECTIONS_FIELD = "collections"
+MODEL_COLUMNS_FIELD = "columns"
 
 
 def new_version(source_digest: str, now: datetime | None = None) -> str:

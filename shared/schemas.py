@@ -114,7 +114,14 @@ class SimilarMovie(_Result):
     id: int
     titulo: str
     anio: int
-    similitud: float
+    similitud: float = Field(description="Similitud coseno (0-1) de las dos películas.")
+    # None in answers cached for a version published before the field existed.
+    puntuacion: float | None = Field(
+        default=None, description="Puntuación que ordena las 5: similitud por la previa de calidad."
+    )
+    motivos: list[str] = Field(
+        default=[], description="Hasta 3 motivos, p. ej. «Misma saga: Toy Story Collection»."
+    )
 
 
 class RecommendationResult(_Result):

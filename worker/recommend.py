@@ -7,8 +7,13 @@ import logging
 import time
 from typing import Any
 
+import numpy as np
+
+from etl.recommender_model import Pick, RecommenderModel
 from shared import keys
+from shared.reasons import reasons
 from shared.schemas import Movie, RecommendationResult, SimilarMovie, record_adapter
+from shared.text import title_key
 from shared.wording import jobs as wording
 from worker.state import state_of
 
@@ -25,6 +30,29 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1
 """
+
+
+def _picks_and_reasons(
+    model: RecommenderModel, movie_id: int, left_out: set[int]
+) -> list[tuple[Pick, list[str]]]:
+    """The five and the motivos of each, none of `left_out` (CPU work: runs in the executor)."""
+    allowed = None
+    if left_out:
+        # Left out before ranking, so the diversity rules still shape the five that remain.
+        allowed = np.ones(len(model.ids), dtype=np.bool_)
+        for other in left_out:
+            row = model.row_of(other)
+            if row is not None:
+                allowed[row] = False
+    picks = model.top_k(movie_id, RECOMMENDATIONS, allowed)
+    return [(pick, reasons(model.reasons(movie_id, pick.movie_id))) for pick in picks]
+
+
+def listed_title(film: SimilarMovie, seed: Movie) -> str:
+    """A remake (or the original) of the seed is listed with its year: `Hamlet (1948)`."""
+    if title_key(film.titulo) == title_key(seed["titulo"]):
+        return f"{film.titulo} ({film.anio})"
+    return film.titulo
 
 
 class UnknownMovieError(LookupError):
@@ -59,28 +87,33 @@ async def recommend(
     if movie_id not in model:
         raise UnknownMovieError(version, movie_id)
     loop = asyncio.get_running_loop()
-    wanted_count = RECOMMENDATIONS + len(left_out)
-    neighbours = await loop.run_in_executor(state.executor, model.top_k, movie_id, wanted_count)
-    neighbours = [(other, score) for other, score in neighbours if other not in left_out][:RECOMMENDATIONS]
-    wanted = [movie_id, *(other for other, _ in neighbours)]
+    picks = await loop.run_in_executor(state.executor, _picks_and_reasons, model, movie_id, left_out)
+    wanted = [movie_id, *(pick.movie_id for pick, _ in picks)]
     raw = await state.client.hmget(keys.movies(version), [str(m) for m in wanted])  # type: ignore[misc]
     if raw[0] is None:
         raise UnknownMovieError(version, movie_id)
     movies = record_adapter(Movie)
     seed = movies.validate_json(raw[0])
     detail: list[SimilarMovie] = []
-    for (_, score), payload in zip(neighbours, raw[1:], strict=True):
+    for (pick, motivos), payload in zip(picks, raw[1:], strict=True):
         if payload is not None:
             movie = movies.validate_json(payload)
             detail.append(
-                SimilarMovie(id=movie["id"], titulo=movie["titulo"], anio=movie["anio"], similitud=score)
+                SimilarMovie(
+                    id=movie["id"],
+                    titulo=movie["titulo"],
+                    anio=movie["anio"],
+                    similitud=pick.similitud,
+                    puntuacion=pick.puntuacion,
+                    motivos=motivos,
+                )
             )
     result = RecommendationResult(
         version=version,
         id=seed["id"],
         titulo=seed["titulo"],
         anio=seed["anio"],
-        recomendaciones=[s.titulo for s in detail],
+        recomendaciones=[listed_title(s, seed) for s in detail],
         detalle=detail,
     )
     stored = not left_out

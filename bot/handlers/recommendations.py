@@ -16,6 +16,7 @@ from bot.gateway import GatewayError, Pending
 from bot.handlers import lists
 from bot.handlers.common import Subject, chat_id, command, failure
 from bot.handlers.titles import offer_others
+from shared.reasons import reasons_line
 from shared.wording import answers as sentences
 from shared.wording import bot as texts
 
@@ -71,4 +72,8 @@ async def _show(status: Message, answer: dict[str, Any]) -> None:
     detail = [film for film in answer.get("detalle") or [] if "id" in film and "titulo" in film]
     titles = [str(film["titulo"]) for film in detail] or [str(t) for t in answer.get("recomendaciones", [])]
     text = sentences.recommendation(answer["titulo"], answer["anio"], titles)
+    # Why each film: the API's motivos under the sentence (answers of older versions have none).
+    if any(film.get("motivos") for film in detail):
+        lines = [reasons_line(str(f["titulo"]), f.get("anio"), list(f.get("motivos") or [])) for f in detail]
+        text = "\n\n".join([text, "\n".join(lines)])
     await status.edit_text(text, reply_markup=keyboards.films(keyboards.CARD, detail))

@@ -25,8 +25,8 @@ ETL_STEPS: tuple[str, ...] = (
     "leyendo películas",
     "limpiando películas",
     "leyendo y limpiando créditos",
-    "preparando respuestas",
     "ajustando el recomendador",
+    "preparando respuestas",
     "guardando tablas",
     "publicando en Redis",
 )

@@ -32,8 +32,10 @@ def _check_answer(body: dict[str, Any], movie_id: int) -> None:
         assert item["titulo"] == movies.loc[item["id"], "title"]
         assert item["anio"] == int(movies.loc[item["id"], "year"])
         assert 0 < item["similitud"] <= 1
-    similarities = [d["similitud"] for d in body["detalle"]]
-    assert similarities == sorted(similarities, reverse=True)
+        assert isinstance(item["motivos"], list) and len(item["motivos"]) <= 3
+    # The five are ordered by their ranking score; the cosine is reported beside it.
+    scores = [d["puntuacion"] for d in body["detalle"]]
+    assert scores == sorted(scores, reverse=True)
     assert body["mensaje"].startswith(f"Si te gustó {body['titulo']} ({body['anio']}), te recomiendo: ")
 
 
@@ -50,7 +52,12 @@ async def test_cached_answer_is_served_without_enqueuing(
         recomendaciones=[str(movies.loc[i, "title"]) for i in neighbours],
         detalle=[
             SimilarMovie(
-                id=i, titulo=str(movies.loc[i, "title"]), anio=int(movies.loc[i, "year"]), similitud=s
+                id=i,
+                titulo=str(movies.loc[i, "title"]),
+                anio=int(movies.loc[i, "year"]),
+                similitud=s,
+                puntuacion=s / 2,
+                motivos=["Género: Comedia"],
             )
             for i, s in zip(neighbours, [0.9, 0.8, 0.7, 0.6, 0.5], strict=True)
         ],

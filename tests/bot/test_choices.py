@@ -63,9 +63,14 @@ async def _recommendations_in(chat: Chat, message: dict[str, object], backend: B
     expected = backend.api.get(f"/recomendacion/{title}")
     names = [f["titulo"] for f in expected["detalle"]]
     listed = ", ".join(names[:-1]) + " y " + names[-1]
-    assert (
-        message["text"] == f"Si te gustó {expected['titulo']} ({expected['anio']}), te recomiendo: {listed}"
-    )
+    sentence, _, why = str(message["text"]).partition("\n\n")
+    assert sentence == f"Si te gustó {expected['titulo']} ({expected['anio']}), te recomiendo: {listed}"
+    # Each film's motivos, as the API gave them, one line per film.
+    assert any(film["motivos"] for film in expected["detalle"])
+    assert why.split("\n") == [
+        f"• {f['titulo']} ({f['anio']})" + (": " + "; ".join(f["motivos"]) if f["motivos"] else "")
+        for f in expected["detalle"]
+    ]
     assert buttons(message) == [
         (f"{f['titulo']} ({f['anio']})", f"t:c:{f['id']}") for f in expected["detalle"]
     ]

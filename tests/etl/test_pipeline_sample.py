@@ -79,6 +79,6 @@ def test_the_model_covers_the_whole_catalogue(sample_build: Build) -> None:
     assert sample_build.model.matrix.shape[0] == len(sample_build.movies)
     top = sample_build.model.top_k(toy_story, 5)
     assert len(top) == 5
-    assert toy_story not in [movie_id for movie_id, _ in top]
-    assert all(movie_id in sample_build.artefacts.movies for movie_id, _ in top)
-    assert [s for _, s in top] == sorted((s for _, s in top), reverse=True)
+    assert toy_story not in [pick.movie_id for pick in top]
+    assert all(pick.movie_id in sample_build.artefacts.movies for pick in top)
+    assert [p.puntuacion for p in top] == sorted((p.puntuacion for p in top), reverse=True)

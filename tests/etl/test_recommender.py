@@ -119,20 +119,25 @@ def catalogue() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def test_most_similar_first_and_self_and_duplicates_excluded(catalogue: tuple[pd.DataFrame, ...]) -> None:
     model = fit(*catalogue)
     top = model.top_k(1, k=5)
-    ids = [movie for movie, _ in top]
+    ids = [pick.movie_id for pick in top]
     assert ids[0] == 2  # the sequel: same collection, director, star and genres
     assert 1 not in ids
-    scores = [score for _, score in top]
+    scores = [pick.puntuacion for pick in top]
     assert scores == sorted(scores, reverse=True)
-    assert all(0.0 < score <= 1.0 for score in scores)
+    assert all(0.0 < pick.similitud <= 1.0 for pick in top)
+    # similitud is the cosine of the two rows, whatever the ranking did with it.
+    row = model.row_of(1)
+    for pick in top:
+        cosine = float(model.matrix[row].multiply(model.matrix[pick.row]).sum())
+        assert pick.similitud == pytest.approx(cosine, abs=1e-5)
     # Interstellar is published twice (same title and year): neither copy recommends the other.
-    space = [movie for movie, _ in model.top_k(3, k=5)]
+    space = [pick.movie_id for pick in model.top_k(3, k=5)]
     assert 4 not in space and 3 not in space
     assert space[0] in {5, 6}
 
 
 def test_a_film_published_twice_appears_once(catalogue: tuple[pd.DataFrame, ...]) -> None:
-    ids = [movie for movie, _ in fit(*catalogue).top_k(5, k=5)]
+    ids = [pick.movie_id for pick in fit(*catalogue).top_k(5, k=5)]
     assert len({3, 4} & set(ids)) == 1
     assert len(ids) == len(set(ids))
 

@@ -9,9 +9,10 @@ from arq.jobs import Job, JobStatus
 
 from etl.pipeline import Build
 from shared import jobs, keys
-from shared.schemas import Movie, RecommendationResult, record_adapter
+from shared.schemas import Movie, RecommendationResult, SimilarMovie, record_adapter
 from shared.settings import WorkerServiceSettings
 from tests.worker.conftest import WorkerFactory
+from worker.recommend import listed_title
 from worker.state import STATE_KEY, WorkerState
 
 TOY_STORY = 862
@@ -139,3 +140,67 @@ async def test_movie_json_in_redis_is_the_source_of_titles(published_redis_url: 
         assert (movie["titulo"], movie["anio"]) == ("Toy Story", 1995)
     finally:
         await client.aclose()
+
+
+async def _recommend_once(
+    arq_pool: ArqRedis, make_worker: WorkerFactory, settings: WorkerServiceSettings, movie: int
+) -> RecommendationResult:
+    version = await _current(arq_pool)
+    job = await arq_pool.enqueue_job(
+        jobs.RECOMMEND, version, movie, _job_id=jobs.recommend_job_id(version, movie)
+    )
+    assert job is not None
+    worker = make_worker(settings)
+    await worker.main()
+    await worker.close()
+    return RecommendationResult.model_validate(await job.result(timeout=5))
+
+
+async def test_each_pick_says_why_and_keeps_cosine_and_score_apart(
+    arq_pool: ArqRedis,
+    make_worker: WorkerFactory,
+    worker_settings: WorkerServiceSettings,
+    sample_build: Build,
+) -> None:
+    answer = await _recommend_once(arq_pool, make_worker, worker_settings, GODFATHER)
+    sequel = next(s for s in answer.detalle if s.id == GODFATHER_II)
+    assert sequel.motivos == [
+        "Misma saga: The Godfather Collection",
+        "Mismo director: Francis Ford Coppola",
+        "Comparte reparto: Al Pacino",
+    ]
+    assert all(1 <= len(s.motivos) <= 3 for s in answer.detalle)
+    model = sample_build.model
+    seed_row = model.row_of(GODFATHER)
+    for similar in answer.detalle:
+        row = model.row_of(similar.id)
+        assert seed_row is not None and row is not None
+        cosine = float(model.matrix[seed_row].multiply(model.matrix[row]).sum())
+        assert similar.similitud == pytest.approx(cosine, abs=1e-5)
+        assert similar.puntuacion is not None and similar.puntuacion <= similar.similitud
+    scores = [s.puntuacion or 0.0 for s in answer.detalle]
+    assert scores == sorted(scores, reverse=True)
+
+
+async def test_a_version_published_by_the_previous_code_still_answers(
+    arq_pool: ArqRedis, make_worker: WorkerFactory, worker_settings: WorkerServiceSettings
+) -> None:
+    """Its model hash has no titles, collections or columns: five films, no motivos, no crash."""
+    version = await _current(arq_pool)
+    await arq_pool.hdel(
+        keys.model(version), keys.MODEL_TITLES_FIELD, keys.MODEL_COLLECTIONS_FIELD, keys.MODEL_COLUMNS_FIELD
+    )
+    answer = await _recommend_once(arq_pool, make_worker, worker_settings, GODFATHER)
+    assert len(answer.detalle) == 5
+    assert {GODFATHER_II, GODFATHER_III} <= {s.id for s in answer.detalle}
+    assert all(s.motivos == [] for s in answer.detalle)
+
+
+def test_a_remake_of_the_seed_is_listed_with_its_year() -> None:
+    fields = {"fecha_estreno": "1996-12-25", "mes": 12, "dia_semana": 2, "popularidad": 1.0, "votos": 1}
+    money = {"promedio": 7.0, "presupuesto": 0.0, "recaudacion": 0.0, "retorno": 0.0}
+    seed = Movie(id=10549, titulo="Hamlet", anio=1996, **fields, **money)
+    remake = SimilarMovie(id=23383, titulo="hamlet", anio=1948, similitud=0.5)
+    other = SimilarMovie(id=1, titulo="Macbeth", anio=1971, similitud=0.4)
+    assert listed_title(remake, seed) == "hamlet (1948)"
+    assert listed_title(other, seed) == "Macbeth"
