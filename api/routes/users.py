@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import ResourcesDep
 from api.schemas import ErrorBody, errors
 from api.service_token import BotDep
-from api.services.user_lists import MAX_FILMS, UserLists
+from api.services.user_lists import MAX_FILMS, Change, UserLists
 from shared.wording import lists as wording_lists
 
 router = APIRouter(prefix="/usuarios", tags=["listas personales"])
@@ -84,6 +84,17 @@ async def read_list(user_id: UserId, _bot: BotDep, lists: ListsDep) -> ListAnswe
     )
 
 
+def _answer(user_id: int, estado: State, movie_id: int, change: Change, mensaje: str) -> ChangeAnswer:
+    return ChangeAnswer(
+        usuario=user_id,
+        estado=estado,
+        id=movie_id,
+        cambio=change.changed,
+        cantidades=change.counts,
+        mensaje=mensaje,
+    )
+
+
 @router.put(
     "/{user_id}/lista/{estado}/{movie_id}",
     summary="Marca una película (si estaba en la otra lista, pasa a esta)",
@@ -94,13 +105,8 @@ async def mark(
     user_id: UserId, estado: State, movie_id: MovieId, _bot: BotDep, lists: ListsDep
 ) -> ChangeAnswer:
     change = await lists.mark(user_id, estado.value, movie_id)
-    return ChangeAnswer(
-        usuario=user_id,
-        estado=estado,
-        id=movie_id,
-        cambio=change.changed,
-        cantidades=change.counts,
-        mensaje=wording_lists.list_changed(estado.value, change.changed),
+    return _answer(
+        user_id, estado, movie_id, change, wording_lists.list_changed(estado.value, change.changed)
     )
 
 
@@ -114,13 +120,8 @@ async def unmark(
     user_id: UserId, estado: State, movie_id: MovieId, _bot: BotDep, lists: ListsDep
 ) -> ChangeAnswer:
     change = await lists.unmark(user_id, estado.value, movie_id)
-    return ChangeAnswer(
-        usuario=user_id,
-        estado=estado,
-        id=movie_id,
-        cambio=change.changed,
-        cantidades=change.counts,
-        mensaje=wording_lists.list_removed(estado.value, change.changed),
+    return _answer(
+        user_id, estado, movie_id, change, wording_lists.list_removed(estado.value, change.changed)
     )
 
 
