@@ -31,6 +31,7 @@ import httpx
 import orjson
 import redis
 
+from benchmarks.search_paths import typed_searches
 from etl.publish import current_version
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
@@ -116,6 +117,7 @@ def pick_paths(known: BestKnown) -> dict[str, str]:
         "get_actor": "/get_actor/" + quote(actor.upper(), safe=""),
         "get_director": "/get_director/" + quote(director, safe=""),
         "recomendacion": "/recomendacion/" + quote(title, safe=""),
+        "buscar": "/buscar?q=" + quote(title[:7].lower(), safe=""),
     }
 
 
@@ -330,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         mixed = pick_mixed(known, args.mixed)
         if mixed:
             loads[f"mixed ({len(mixed)} questions)"] = mixed
+        typing = typed_searches(known.titles, args.mixed)
+        if typing:
+            loads[f"buscar typed ({len(typing)} prefixes)"] = typing
         baseline = driver("trivial {ok: true}", trivial, ["/ok"], args.seconds, args.connections)
         results = []
         for name, asked in loads.items():

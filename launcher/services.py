@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class ChildEnvironments:
     base: Mapping[str, str]
     settings: LauncherSettings
     redis_url: str
+    list_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def _for(self, settings: type[ServiceSettings], **pinned: str) -> dict[str, str]:
         env = own_environment(self.base, settings)
@@ -114,14 +116,23 @@ class ChildEnvironments:
             "DATA_DIR": str(self.settings.data_dir.resolve()),
         }
 
+    def _with_list_token(self, env: dict[str, str]) -> dict[str, str]:
+        # The API and the bot of one run must agree on the personal lists' token; the lists live
+        # in Redis, so a token new on every run loses nothing.
+        if not env.get("BOT_API_TOKEN"):
+            env["BOT_API_TOKEN"] = self.list_token
+        return env
+
     def api(self) -> dict[str, str]:
         s = self.settings
-        return self._for(
-            ApiSettings,
-            REDIS_URL=self.redis_url,
-            DATA_DIR=str(s.data_dir.resolve()),
-            API_HOST=s.api_host,
-            API_PORT=str(s.api_port),
+        return self._with_list_token(
+            self._for(
+                ApiSettings,
+                REDIS_URL=self.redis_url,
+                DATA_DIR=str(s.data_dir.resolve()),
+                API_HOST=s.api_host,
+                API_PORT=str(s.api_port),
+            )
         )
 
     def worker(self) -> dict[str, str]:
@@ -134,7 +145,7 @@ class ChildEnvironments:
         env = self._for(BotSettings)
         # The bot talks to the API this run serves unless told otherwise.
         env.setdefault("GATEWAY_URL", api_url(self.settings))
-        return env
+        return self._with_list_token(env)
 
 
 def etl_spec(envs: ChildEnvironments) -> ServiceSpec:

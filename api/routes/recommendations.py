@@ -9,6 +9,7 @@ from api.deps import ResourcesDep
 from api.responses import JsonResponse, query_answer
 from api.routes.titles import TitleMatchDep
 from api.schemas import JobAccepted, RecommendationAnswer, errors
+from api.services.exclusions import ExcludeQuery, excluded_ids
 from api.services.recommendations import Pending, recommend
 from shared.wording import answers as messages
 
@@ -24,9 +25,15 @@ router = APIRouter(tags=["recomendaciones"])
         **errors(404, 422, 503),
     },
 )
-async def recomendacion(match: TitleMatchDep, resources: ResourcesDep) -> Response:
+async def recomendacion(
+    match: TitleMatchDep, resources: ResourcesDep, excluir: ExcludeQuery = None
+) -> Response:
     result = await recommend(
-        resources.dataset, resources.queue, match, resources.settings.recommend_wait_seconds
+        resources.dataset,
+        resources.queue,
+        match,
+        resources.settings.recommend_wait_seconds,
+        exclude=excluded_ids(excluir),
     )
     if isinstance(result, Pending):
         return JsonResponse(
