@@ -14,7 +14,7 @@ from api.errors import install_error_handlers
 from api.lifespan import open_resources
 from api.observability import Metrics, RequestContextMiddleware, quiet_uvicorn_access
 from api.responses import JsonResponse
-from api.routes import admin, calendar, health, people, recommendations, titles
+from api.routes import admin, calendar, health, people, recommendations, search, titles, users
 from shared.logging_setup import configure_logging
 from shared.settings import ApiSettings, load
 
@@ -54,7 +54,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     # lookup of a query. Query routes first: they are what most requests ask for.
     app.router.routes[:0] = [
         route
-        for module in (calendar, titles, people, recommendations, admin, health)
+        for module in (calendar, titles, people, recommendations, search, users, admin, health)
         for route in module.router.routes
     ]
     if memo is not None:

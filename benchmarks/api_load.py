@@ -37,6 +37,7 @@ import orjson
 import psutil
 import redis
 
+from benchmarks.search_paths import typed_searches
 from etl.publish import current_version
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
@@ -124,6 +125,7 @@ def pick_paths(known: BestKnown) -> dict[str, str]:
         "get_actor": "/get_actor/" + quote(actor.upper(), safe=""),
         "get_director": "/get_director/" + quote(director, safe=""),
         "recomendacion": "/recomendacion/" + quote(title, safe=""),
+        "buscar": "/buscar?q=" + quote(title[:7].lower(), safe=""),
     }
 
 
@@ -383,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         mixed = pick_mixed(known, args.mixed)
         if mixed:
             loads[f"mixed ({len(mixed)} questions)"] = mixed
+        typing = typed_searches(known.titles, args.mixed)
+        if typing:
+            loads[f"buscar typed ({len(typing)} prefixes)"] = typing
         for server in (api, plain):
             if server is not None:
                 wait_idle(server)

@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, Field, RedisDsn, SecretStr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -18,6 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO_ROOT / "data" / "sample"
 DEFAULT_DATA_DIR = REPO_ROOT / "var"
 
+# Service tokens (BOT_API_TOKEN) are at least this long.
+MIN_SERVICE_TOKEN_LENGTH = 24
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "token", "admin", "xxx"}
 
 LogFormat = Literal["json", "text"]
@@ -45,6 +55,20 @@ def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _refuse_weak_service_token(value: SecretStr | None) -> SecretStr | None:
+    if value is not None and len(value.get_secret_value().strip()) < MIN_SERVICE_TOKEN_LENGTH:
+        raise PydanticCustomError(
+            "short_secret", "must be at least {length} characters", {"length": MIN_SERVICE_TOKEN_LENGTH}
+        )
+    return value
+
+
+def _tokens_differ(admin: SecretStr | None, bot: SecretStr | None) -> None:
+    # The bot holds both; a leaked list token must not open the admin routes.
+    if admin is not None and bot is not None and admin.get_secret_value() == bot.get_secret_value():
+        raise ValueError("BOT_API_TOKEN must differ from ADMIN_TOKEN")
+
+
 def _sample_when_unset(value: object) -> object:
     return SAMPLE_DATA if value in (None, "") else value
 
@@ -58,6 +82,8 @@ def _chat_ids(value: object) -> object:
 
 
 Secret = Annotated[SecretStr | None, BeforeValidator(_empty_is_unset), AfterValidator(_refuse_placeholder)]
+# The bot's token for the personal-list routes (/usuarios/...): API and bot, never ADMIN_TOKEN.
+ServiceToken = Annotated[Secret, AfterValidator(_refuse_weak_service_token)]
 OptionalRedisDsn = Annotated[RedisDsn | None, BeforeValidator(_empty_is_unset)]
 OptionalText = Annotated[str | None, BeforeValidator(_empty_is_unset)]
 OptionalInt = Annotated[int | None, BeforeValidator(_empty_is_unset)]
@@ -106,12 +132,27 @@ class ApiSettings(RedisClientSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     admin_token: Secret = None
+    bot_api_token: ServiceToken = None
     # How long the API waits for an uncached recommendation before answering 202.
     recommend_wait_seconds: float = 3.0
     # The answer memo: each API process keeps the answers it gave for the current dataset version
     # (dropped on a switch), so a repeated question costs no Redis round trip; the bound is per process.
     api_remember_answers: bool = True
     api_remember_megabytes: int = Field(default=64, ge=1)
+    # uvicorn processes sharing the API's one listening socket (`python -m api`; see api/README.md).
+    api_workers: int = Field(default=1, ge=1, le=64)
+    # A replica of REDIS_URL the API reads the dataset from; jobs and the admin routes stay on the
+    # primary. Unset: everything on REDIS_URL.
+    redis_read_url: OptionalRedisDsn = None
+
+    def read_address(self) -> str:
+        """Where the dataset is read: REDIS_READ_URL when set, else REDIS_URL."""
+        return str(self.redis_read_url) if self.redis_read_url is not None else self.redis_address()
+
+    @model_validator(mode="after")
+    def _distinct_tokens(self) -> ApiSettings:
+        _tokens_differ(self.admin_token, self.bot_api_token)
+        return self
 
 
 class WorkerServiceSettings(RedisClientSettings, SourceSettings):
@@ -134,6 +175,7 @@ class BotSettings(ServiceSettings):
     telegram_api_base_url: OptionalText = None
     gateway_url: str = "http://127.0.0.1:8000"
     admin_token: Secret = None
+    bot_api_token: ServiceToken = None
     bot_admin_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_chat_ids)] = Field(
         default_factory=frozenset
     )
@@ -146,12 +188,20 @@ class BotSettings(ServiceSettings):
     # How long the bot keeps asking for a recommendation the API answered with 202.
     bot_recommend_timeout_seconds: float = 60.0
 
+    @model_validator(mode="after")
+    def _distinct_tokens(self) -> BotSettings:
+        _tokens_differ(self.admin_token, self.bot_api_token)
+        return self
+
 
 class LauncherSettings(RedisClientSettings, SourceSettings):
     """`python -m launcher` (`make run`): what it checks before starting the services."""
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # `python -m worker` processes to start (arq has no processes of its own: each one is a worker
+    # of the same queue). The API's processes are API_WORKERS, which the API itself reads.
+    worker_processes: int = Field(default=1, ge=1, le=64)
     # Only whether it is set: the bot is started when it is.
     telegram_bot_token: Secret = None
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
+from api.services.exclusions import exclusion_digest
 from api.services.titles import TitleMatch
 from shared import jobs
 from shared.jobs import JobState
@@ -39,19 +40,34 @@ class RecommendationFailedError(UnavailableError):
         super().__init__(messages.RECOMMENDATION_FAILED, headers={"Retry-After": "30"})
 
 
+def _leaves_out(answer: RecommendationResult, exclude: frozenset[int]) -> bool:
+    return not any(film.id in exclude for film in answer.detalle)
+
+
 async def recommend(
-    reader: DatasetReader, queue: ArqRedis, match: TitleMatch, wait_seconds: float
+    reader: DatasetReader,
+    queue: ArqRedis,
+    match: TitleMatch,
+    wait_seconds: float,
+    *,
+    exclude: frozenset[int] = frozenset(),
 ) -> RecommendationResult | Pending:
     """The worker's answer for the matched movie, or Pending with the job to poll.
 
-    Read in the version the title was resolved in, so the answer stays within one version.
+    Read in the version the title was resolved in, so the answer stays within one version. With
+    `exclude`, the cached five serve when none of them is excluded; otherwise the worker ranks
+    again without those films (a job of its own, not cached: it answers one user's list).
     """
     version, movie_id = match.version, match.movie["id"]
     hit = await reader.recommendation(version, movie_id)
-    if hit is not None:
+    if hit is not None and _leaves_out(hit, exclude):
         return hit
-    job_id = jobs.recommend_job_id(version, movie_id)
-    job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
+    if exclude:
+        job_id = jobs.recommend_excluding_job_id(version, movie_id, exclusion_digest(exclude))
+        job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, sorted(exclude), _job_id=job_id)
+    else:
+        job_id = jobs.recommend_job_id(version, movie_id)
+        job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
     if job is None:
         # Someone asked already: share that computation instead of starting another.
         job = Job(job_id, queue)
@@ -63,7 +79,7 @@ async def recommend(
     except ResultNotFound:
         # The job ran without keeping its result (or it expired): its cache entry is the answer.
         hit = await reader.recommendation(version, movie_id)
-        if hit is not None:
+        if hit is not None and _leaves_out(hit, exclude):
             return hit
         return Pending(job_id, JobState.QUEUED)
     except asyncio.CancelledError:
