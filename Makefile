@@ -6,13 +6,16 @@ MOVIES_DATA ?=
 REDIS_URL ?=
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
+# Processes of the API (uvicorn's, on one socket) and of the worker that `make run` starts.
+API_WORKERS ?= 1
+WORKER_PROCESSES ?= 1
 HYBRID_DATA ?= ../shared/data/movies-hybrid
 PYTEST_ARGS ?=
 # make bench SCALE=10: every benchmark also on a catalogue ten times the size (benchmarks.scale).
 SCALE ?= 1
 # Options of `python -m launcher`, e.g. RUN_ARGS="--rebuild" make run (see `python -m launcher -h`).
 RUN_ARGS ?=
-export MOVIES_DATA REDIS_URL API_HOST API_PORT
+export MOVIES_DATA REDIS_URL API_HOST API_PORT API_WORKERS WORKER_PROCESSES
 
 .PHONY: install run etl test lint format bench eval eda clean lock
 

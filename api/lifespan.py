@@ -54,13 +54,19 @@ async def open_resources(
     client = async_redis(url)
     # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
     queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME, **ARQ_CODEC)
-    lookups = PipelinedRedis(url)
+    # The dataset is read where REDIS_READ_URL points (a replica), jobs and admin work stay on the
+    # primary. A replica applies the primary's writes in order, and the publisher writes the version
+    # pointer last: a replica that shows a pointer holds every key of that version.
+    read_url = settings.read_address()
+    lookups = PipelinedRedis(read_url)
     reader = DatasetReader(lookups, on_version=memo.advance if memo is not None else None)
     catalogs = CatalogCache(reader)
     job_events = JobEvents(client)
     job_events.start()
     warming = asyncio.create_task(catalogs.warm())
-    watch = VersionWatch(url, memo.switch) if memo is not None else None
+    # On the replica too: it relays the switch announcement after the pointer it follows, so the
+    # memo never switches to a version the replica does not hold yet.
+    watch = VersionWatch(read_url, memo.switch) if memo is not None else None
     if watch is not None:
         watch.start()
     try:

@@ -17,7 +17,12 @@ from benchmarks.common import movies_data
 from benchmarks.etl_bench import scale_factor, scaled_source
 from shared.logging_setup import configure_logging
 
-SUITES = ("benchmarks.etl_bench", "benchmarks.api_load", "benchmarks.worker_bench")
+SUITES = (
+    "benchmarks.etl_bench",
+    "benchmarks.api_load",
+    "benchmarks.inline_bench",
+    "benchmarks.worker_bench",
+)
 # Suites that take their catalogue from MOVIES_DATA and run once per scale (etl_bench does both
 # scales itself). Their arguments at N times: the forced refresh of worker_bench would be one more
 # whole N-times ETL, already measured by etl_bench.

@@ -18,6 +18,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -26,11 +27,23 @@ from telegram.request import BaseRequest
 
 from bot.context import BotData, Context
 from bot.gateway import Gateway
-from bot.handlers import admin, basic, calendar, choices, limits, people, recommendations, titles
+from bot.handlers import (
+    admin,
+    basic,
+    calendar,
+    choices,
+    inline,
+    limits,
+    lists,
+    people,
+    recommendations,
+    titles,
+)
 from bot.handlers.errors import on_error
 from bot.redaction import hide_token
 from shared.settings import BotSettings
 from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +61,8 @@ COMMANDS: tuple[tuple[tuple[str, ...], Handler], ...] = (
     (("actor", "get_actor"), people.actor),
     (("director", "get_director"), people.director),
     (("recomendacion", "recomendaciones"), recommendations.recommendation),
+    (("milista",), lists.my_list),
+    (("olvidarme",), lists.forget_me),
     (("actualizar",), admin.refresh),
 )
 
@@ -71,7 +86,8 @@ def build_application(
     admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
 
     async def post_init(application: BotApplication) -> None:
-        gateway = Gateway(settings.gateway_url, admin_token, transport=gateway_transport)
+        token = settings.bot_api_token.get_secret_value() if settings.bot_api_token else None
+        gateway = Gateway(settings.gateway_url, admin_token, bot_api_token=token, transport=gateway_transport)
         application.bot_data.gateway = gateway
         await _set_menus(application, settings)
         # Not fatal: the API may come up after the bot; until then users are told it is unavailable.
@@ -119,15 +135,21 @@ def _register(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(choices.similar_chosen, pattern=r"^r:"))
     application.add_handler(CallbackQueryHandler(choices.person_chosen, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(people.turn_page, pattern=r"^d:"))
+    application.add_handler(CallbackQueryHandler(lists.mark, pattern=r"^l:"))
+    application.add_handler(CallbackQueryHandler(lists.act_on_page, pattern=r"^m:"))
+    application.add_handler(InlineQueryHandler(inline.answer))
     application.add_handler(CallbackQueryHandler(basic.stale_button))
     application.add_handler(MessageHandler(private & filters.COMMAND, basic.unknown_command))
-    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, titles.search))
+    # A card the user shared through inline mode is not a title to look up.
+    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT
+    application.add_handler(MessageHandler(typed, titles.search))
     application.add_handler(MessageHandler(private & ~filters.TEXT, basic.not_text))
     application.add_error_handler(on_error)
 
 
 async def _set_menus(application: BotApplication, settings: BotSettings) -> None:
-    public = [BotCommand(name, description) for name, description in texts.MENU]
+    menu = (*texts.MENU, *wording_lists.MENU)
+    public = [BotCommand(name, description) for name, description in menu]
     await application.bot.set_my_commands(public)
     admin_menu = public + [BotCommand(name, description) for name, description in texts.ADMIN_MENU]
     for chat in sorted(settings.bot_admin_ids):

@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.gateway import Gateway
+from bot.inline_cache import InlineCache
 from bot.rate_limiter import RateLimiter
 from shared.settings import BotSettings
 
@@ -21,6 +22,7 @@ class BotData:
         self._limiter: RateLimiter | None = None
         self._gateway: Gateway | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.inline_cache = InlineCache()
 
     def configure(self, settings: BotSettings) -> None:
         self._settings = settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -48,6 +49,13 @@ class RefusedError(GatewayError):
 
 
 @dataclass
+class ConflictError(GatewayError):
+    """409: the user's list is full (`list_full`)."""
+
+    code: str
+
+
+@dataclass
 class FailedError(GatewayError):
     """Any other status: the bot tells the user something failed, without details."""
 
@@ -80,9 +88,11 @@ class Gateway:
         base_url: str,
         admin_token: str | None = None,
         *,
+        bot_api_token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._admin_token = admin_token
+        self._bot_api_token = bot_api_token
         self._client = httpx.AsyncClient(
             base_url=base_url,
             timeout=TIMEOUT,
@@ -115,6 +125,8 @@ class Gateway:
             raise InvalidInputError(code, [str(option) for option in body.get("opciones") or []])
         if response.status_code in (401, 403):
             raise RefusedError(response.status_code)
+        if response.status_code == 409:
+            raise ConflictError(code)
         if response.status_code == 503:
             raise UnavailableError
         logger.warning("the API answered %d (%s) to %s", response.status_code, code or "?", method)
@@ -149,8 +161,13 @@ class Gateway:
     async def director(self, name: str, person_id: int | None = None) -> dict[str, Any]:
         return await self._get(f"/get_director/{_segment(name)}", id=person_id)
 
-    async def recommendation(self, title: str, movie_id: int | None = None) -> dict[str, Any] | Pending:
-        response = await self._request("GET", f"/recomendacion/{_segment(title)}", _ids(id=movie_id))
+    async def recommendation(
+        self, title: str, movie_id: int | None = None, exclude: Sequence[int] = ()
+    ) -> dict[str, Any] | Pending:
+        params: dict[str, Any] = _ids(id=movie_id)
+        if exclude:
+            params["excluir"] = ",".join(map(str, exclude))
+        response = await self._request("GET", f"/recomendacion/{_segment(title)}", params)
         body = _json(response)
         if response.status_code == 202:
             return Pending(str(body.get("job_id", "")), str(body.get("estado", "")), _retry_after(response))
@@ -164,6 +181,32 @@ class Gateway:
         return _json(
             await self._request("GET", f"/admin/jobs/{_segment(job_id)}", None, self._admin_headers())
         )
+
+    async def search(self, text: str, limit: int = 10) -> list[dict[str, Any]]:
+        body = _json(await self._request("GET", "/buscar", {"q": text, "limite": limit}))
+        return [item for item in body.get("resultados") or [] if isinstance(item, dict)]
+
+    @property
+    def lists_enabled(self) -> bool:
+        """Whether the bot holds BOT_API_TOKEN (without it, the personal list is off)."""
+        return bool(self._bot_api_token)
+
+    async def user_list(self, user_id: int) -> dict[str, Any]:
+        return _json(await self._request("GET", f"/usuarios/{user_id}/lista", None, self._bot_headers()))
+
+    async def mark(self, user_id: int, state: str, movie_id: int) -> dict[str, Any]:
+        path = f"/usuarios/{user_id}/lista/{state}/{movie_id}"
+        return _json(await self._request("PUT", path, None, self._bot_headers()))
+
+    async def unmark(self, user_id: int, state: str, movie_id: int) -> dict[str, Any]:
+        path = f"/usuarios/{user_id}/lista/{state}/{movie_id}"
+        return _json(await self._request("DELETE", path, None, self._bot_headers()))
+
+    async def forget(self, user_id: int) -> dict[str, Any]:
+        return _json(await self._request("DELETE", f"/usuarios/{user_id}", None, self._bot_headers()))
+
+    def _bot_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._bot_api_token}"} if self._bot_api_token else {}
 
     def _admin_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._admin_token}"} if self._admin_token else {}

@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot import list_keyboards
 from shared.wording import bot as texts
 
 MAX_DATA_BYTES = 64
@@ -52,7 +53,7 @@ def people(role: str, persons: Sequence[dict[str, Any]]) -> InlineKeyboardMarkup
 
 
 def card(movie_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.SIMILAR, callback_data=f"r:{movie_id}")]])
+    return list_keyboards.card(movie_id)
 
 
 def pages(page: int, count: int, person_id: int, name: str) -> InlineKeyboardMarkup | None:

@@ -11,7 +11,7 @@ import orjson
 import pandas as pd
 import redis
 
-from etl import layout, recommender
+from etl import layout, recommender, search_index
 from etl.artefacts import QueryArtefacts, build_artefacts
 from etl.extract import read_credits, read_movies
 from etl.memory import release_freed_memory
@@ -94,6 +94,7 @@ def _payload(v: str, a: QueryArtefacts, model: RecommenderModel) -> Iterator[tup
     yield keys.actor_catalog(v), orjson.dumps(a.actor_catalog)
     yield keys.director_catalog(v), orjson.dumps(a.director_catalog)
     yield keys.model(v), model.to_redis_fields()
+    yield from search_index.payload(v, a.movies)
 
 
 def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = None) -> Build:

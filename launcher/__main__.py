@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from launcher.app import ExitCode, Options, run
 from launcher.output import LAUNCHER, Output
-from launcher.services import API, BOT, ETL, WORKER
+from launcher.services import API, BOT, ETL, worker_names
 from shared.settings import LauncherSettings, SettingsError, load
 
 logger = logging.getLogger("launcher")
@@ -68,7 +68,7 @@ def _seconds(text: str) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     root = logging.getLogger()
-    root.handlers[:] = [Output(sys.stdout, [API, WORKER, BOT, ETL]).log_handler()]
+    root.handlers[:] = [Output(sys.stdout, [API, *worker_names(1), BOT, ETL]).log_handler()]
     root.setLevel(logging.INFO)
     try:
         settings = load(LauncherSettings)
@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Names and what is wrong only: a value may be a secret.
         logger.error("invalid settings: %s", exc)
         return ExitCode.CANNOT_START
-    output = Output(sys.stdout, [API, WORKER, BOT, ETL], log_format=settings.log_format)
+    names = [API, *worker_names(settings.worker_processes), BOT, ETL]
+    output = Output(sys.stdout, names, log_format=settings.log_format)
     root.handlers[:] = [output.log_handler()]
     root.setLevel(settings.log_level)
     for name in ("httpx", "httpcore"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class ChildEnvironments:
     base: Mapping[str, str]
     settings: LauncherSettings
     redis_url: str
+    list_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def _for(self, settings: type[ServiceSettings], **pinned: str) -> dict[str, str]:
         env = own_environment(self.base, settings)
@@ -114,14 +116,23 @@ class ChildEnvironments:
             "DATA_DIR": str(self.settings.data_dir.resolve()),
         }
 
+    def _with_list_token(self, env: dict[str, str]) -> dict[str, str]:
+        # The API and the bot of one run must agree on the personal lists' token; the lists live
+        # in Redis, so a token new on every run loses nothing.
+        if not env.get("BOT_API_TOKEN"):
+            env["BOT_API_TOKEN"] = self.list_token
+        return env
+
     def api(self) -> dict[str, str]:
         s = self.settings
-        return self._for(
-            ApiSettings,
-            REDIS_URL=self.redis_url,
-            DATA_DIR=str(s.data_dir.resolve()),
-            API_HOST=s.api_host,
-            API_PORT=str(s.api_port),
+        return self._with_list_token(
+            self._for(
+                ApiSettings,
+                REDIS_URL=self.redis_url,
+                DATA_DIR=str(s.data_dir.resolve()),
+                API_HOST=s.api_host,
+                API_PORT=str(s.api_port),
+            )
         )
 
     def worker(self) -> dict[str, str]:
@@ -134,7 +145,7 @@ class ChildEnvironments:
         env = self._for(BotSettings)
         # The bot talks to the API this run serves unless told otherwise.
         env.setdefault("GATEWAY_URL", api_url(self.settings))
-        return env
+        return self._with_list_token(env)
 
 
 def etl_spec(envs: ChildEnvironments) -> ServiceSpec:
@@ -145,12 +156,25 @@ def bot_available() -> bool:
     return importlib.util.find_spec("bot") is not None
 
 
+def worker_names(processes: int) -> list[str]:
+    """Log prefixes of the worker processes: `worker`, or `worker-1`, `worker-2`, ... when several.
+
+    Each is a whole `python -m worker` supervised on its own (a crash restarts that one only); arq
+    shares the queue between them, and the job ids keep one computation per question.
+    """
+    if processes == 1:
+        return [WORKER]
+    return [f"{WORKER}-{number}" for number in range(1, processes + 1)]
+
+
 def service_specs(settings: LauncherSettings, envs: ChildEnvironments) -> list[ServiceSpec]:
-    """API and worker always; the bot when a token is set (the caller says why when it is not)."""
-    specs = [
-        ServiceSpec(API, (sys.executable, "-m", "api"), envs.api()),
-        ServiceSpec(WORKER, (sys.executable, "-m", "worker"), envs.worker()),
-    ]
+    """The API and WORKER_PROCESSES workers always; the bot when a token is set (the caller says why
+    when it is not). The API's own processes (API_WORKERS) are uvicorn's, inside the API's child."""
+    specs = [ServiceSpec(API, (sys.executable, "-m", "api"), envs.api())]
+    specs.extend(
+        ServiceSpec(name, (sys.executable, "-m", "worker"), envs.worker())
+        for name in worker_names(settings.worker_processes)
+    )
     if settings.telegram_bot_token is not None and bot_available():
         specs.append(ServiceSpec(BOT, (sys.executable, "-m", "bot"), envs.bot()))
     return specs

@@ -46,6 +46,11 @@ def recommend_job_id(version: str, movie_id: int) -> str:
     return f"recommend:{version}:{movie_id}"
 
 
+def recommend_excluding_job_id(version: str, movie_id: int, exclusion_digest: str) -> str:
+    """The same question leaving out the same films (in any order) shares one computation."""
+    return f"{recommend_job_id(version, movie_id)}:sin:{exclusion_digest}"
+
+
 # The job id of a refresh when nothing is published yet.
 FIRST_VERSION = "first"
 

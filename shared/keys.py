@@ -136,3 +136,29 @@ def recommendations(version: str) -> str:
 def job_progress(job_id: str) -> str:
     """Hash: `progreso` (0-100), `detalle` (Spanish), `estado` of an admin job."""
     return f"{PREFIX}:job:{job_id}"
+
+
+def search_prefixes(version: str) -> str:
+    """Hash: folded prefix typed in `/buscar` -> ranked film ids (see etl.search_index)."""
+    return f"{version_prefix(version)}:search:prefixes"
+
+
+def search_cards(version: str) -> str:
+    """Hash: movie id -> JSON `[id, title, year, score, votes, poster_path, folded title]`."""
+    return f"{version_prefix(version)}:search:cards"
+
+
+# A user's personal list lives outside every dataset version (it holds film ids only), so it
+# survives refreshes; it expires after this long without a change, and /olvidarme deletes it.
+USER_LIST_TTL_SECONDS = 365 * 24 * 3600
+USER_LIST_STATES = ("quiero_verla", "vista")
+
+
+def user_list(user_id: int, state: str) -> str:
+    """Sorted set: film ids the Telegram user marked with `state`, scored by when (ms)."""
+    return f"{PREFIX}:user:{user_id}:{state}"
+
+
+def user_pattern(user_id: int) -> str:
+    """SCAN pattern matching every key stored about one Telegram user."""
+    return f"{PREFIX}:user:{user_id}:*"

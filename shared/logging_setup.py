@@ -69,7 +69,10 @@ class JsonFormatter(_ServiceFormatter):
     """One JSON object per line (`LOG_FORMAT=json`)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(orjson.dumps(self.fields(record), default=str).decode())
+        entry = self.fields(record)
+        # Which process of the service wrote it (API_WORKERS, WORKER_PROCESSES run several).
+        entry["pid"] = record.process
+        return redact(orjson.dumps(entry, default=str).decode())
 
 
 class TextFormatter(_ServiceFormatter):

@@ -66,6 +66,12 @@ def _refuse_short(value: SecretStr | None) -> SecretStr | None:
     return value
 
 
+def _tokens_differ(admin: SecretStr | None, bot: SecretStr | None) -> None:
+    # The bot holds both; a leaked list token must not open the admin routes.
+    if admin is not None and bot is not None and admin.get_secret_value() == bot.get_secret_value():
+        raise ValueError("BOT_API_TOKEN must differ from ADMIN_TOKEN")
+
+
 def _sample_when_unset(value: object) -> object:
     return SAMPLE_DATA if value in (None, "") else value
 
@@ -86,6 +92,8 @@ GuardSecret = Annotated[
     AfterValidator(_refuse_placeholder),
     AfterValidator(_refuse_short),
 ]
+# The bot's token for the personal-list routes (/usuarios/...): API and bot, never ADMIN_TOKEN.
+ServiceToken = GuardSecret
 OptionalRedisDsn = Annotated[RedisDsn | None, BeforeValidator(_empty_is_unset)]
 OptionalText = Annotated[str | None, BeforeValidator(_empty_is_unset)]
 OptionalInt = Annotated[int | None, BeforeValidator(_empty_is_unset)]
@@ -134,17 +142,33 @@ class ApiSettings(RedisClientSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     admin_token: GuardSecret = None
+    bot_api_token: ServiceToken = None
     # How long the API waits for an uncached recommendation before answering 202.
     recommend_wait_seconds: float = 3.0
     # The answer memo: each API process keeps the answers it gave for the current dataset version
     # (dropped on a switch), so a repeated question costs no Redis round trip; the bound is per process.
     api_remember_answers: bool = True
     api_remember_megabytes: int = Field(default=64, ge=1)
-    # Path + query longer than this answers 414 (the longest real title is about 100 characters).
-    api_max_url_length: int = Field(default=2048, ge=64)
+    # Path + query longer than this answers 414. The longest real title is about 100 characters; the
+    # bound is set by `?excluir=`, where the bot sends a user's seen films (up to 1,000 ids, ~7 KB).
+    api_max_url_length: int = Field(default=8192, ge=64)
     # Requests in flight per process beyond this answer 503 at once, so a flood cannot queue
     # without bound behind the ones being served.
     api_max_concurrency: int = Field(default=512, ge=1)
+    # uvicorn processes sharing the API's one listening socket (`python -m api`; see api/README.md).
+    api_workers: int = Field(default=1, ge=1, le=64)
+    # A replica of REDIS_URL the API reads the dataset from; jobs and the admin routes stay on the
+    # primary. Unset: everything on REDIS_URL.
+    redis_read_url: OptionalRedisDsn = None
+
+    def read_address(self) -> str:
+        """Where the dataset is read: REDIS_READ_URL when set, else REDIS_URL."""
+        return str(self.redis_read_url) if self.redis_read_url is not None else self.redis_address()
+
+    @model_validator(mode="after")
+    def _distinct_tokens(self) -> ApiSettings:
+        _tokens_differ(self.admin_token, self.bot_api_token)
+        return self
 
 
 class WorkerServiceSettings(RedisClientSettings, SourceSettings):
@@ -167,6 +191,7 @@ class BotSettings(ServiceSettings):
     telegram_api_base_url: OptionalText = None
     gateway_url: str = "http://127.0.0.1:8000"
     admin_token: GuardSecret = None
+    bot_api_token: ServiceToken = None
     bot_admin_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_chat_ids)] = Field(
         default_factory=frozenset
     )
@@ -187,6 +212,7 @@ class BotSettings(ServiceSettings):
                 "BOT_WEBHOOK_URL is set but BOT_WEBHOOK_SECRET is not: webhook mode needs the secret "
                 "Telegram sends with every update"
             )
+        _tokens_differ(self.admin_token, self.bot_api_token)
         return self
 
 
@@ -195,6 +221,9 @@ class LauncherSettings(RedisClientSettings, SourceSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # `python -m worker` processes to start (arq has no processes of its own: each one is a worker
+    # of the same queue). The API's processes are API_WORKERS, which the API itself reads.
+    worker_processes: int = Field(default=1, ge=1, le=64)
     # Only whether it is set: the bot is started when it is.
     telegram_bot_token: Secret = None
 

@@ -17,6 +17,7 @@ ROUTES = [
     "get_actor",
     "get_director",
     "recomendacion",
+    "buscar",
 ]
 ROW = re.compile(
     r"^(?P<name>.+?)\s+(?P<rps>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+(?P<ratio>[\d.]+)\s+(?P<bad>\d+)\s"
@@ -36,6 +37,7 @@ def test_load_benchmark_reports_every_route_against_the_trivial_app() -> None:
     assert {"trivial {ok: true}", "trivial (again)", *ROUTES} <= set(rows), done.stdout
     mixed = [name for name in rows if name.startswith("mixed (")]
     assert mixed == ["mixed (40 questions)"], done.stdout
+    assert "buscar typed (40 prefixes)" in rows, done.stdout
     for name, row in rows.items():
         assert int(row["rps"]) > 0, name
         assert int(row["bad"]) == 0, f"{name} answered something else than 2xx under load"

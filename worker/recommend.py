@@ -7,6 +7,8 @@ import logging
 import time
 from typing import Any
 
+import numpy as np
+
 from etl.recommender_model import Pick, RecommenderModel
 from shared import keys
 from shared.reasons import reasons
@@ -30,9 +32,19 @@ return 1
 """
 
 
-def _picks_and_reasons(model: RecommenderModel, movie_id: int) -> list[tuple[Pick, list[str]]]:
-    """The five and the motivos of each (CPU work: runs in the executor)."""
-    picks = model.top_k(movie_id, RECOMMENDATIONS)
+def _picks_and_reasons(
+    model: RecommenderModel, movie_id: int, left_out: set[int]
+) -> list[tuple[Pick, list[str]]]:
+    """The five and the motivos of each, none of `left_out` (CPU work: runs in the executor)."""
+    allowed = None
+    if left_out:
+        # Left out before ranking, so the diversity rules still shape the five that remain.
+        allowed = np.ones(len(model.ids), dtype=np.bool_)
+        for other in left_out:
+            row = model.row_of(other)
+            if row is not None:
+                allowed[row] = False
+    picks = model.top_k(movie_id, RECOMMENDATIONS, allowed)
     return [(pick, reasons(model.reasons(movie_id, pick.movie_id))) for pick in picks]
 
 
@@ -56,8 +68,15 @@ class UnknownMovieError(LookupError):
         return (LookupError, (str(self),))
 
 
-async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[str, Any]:
-    """arq job: compute, cache in `keys.recommendations(version)` and return a RecommendationResult."""
+async def recommend(
+    ctx: dict[str, Any], version: str, movie_id: int, exclude: list[int] | None = None
+) -> dict[str, Any]:
+    """arq job: compute, cache in `keys.recommendations(version)` and return a RecommendationResult.
+
+    `exclude` (film ids a user has seen) asks for the 5 best other films: that answer is one
+    user's, so it is returned but never cached.
+    """
+    left_out = {int(other) for other in exclude or ()}
     state = state_of(ctx)
     started = time.perf_counter()
     try:
@@ -68,7 +87,7 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
     if movie_id not in model:
         raise UnknownMovieError(version, movie_id)
     loop = asyncio.get_running_loop()
-    picks = await loop.run_in_executor(state.executor, _picks_and_reasons, model, movie_id)
+    picks = await loop.run_in_executor(state.executor, _picks_and_reasons, model, movie_id, left_out)
     wanted = [movie_id, *(pick.movie_id for pick, _ in picks)]
     raw = await state.client.hmget(keys.movies(version), [str(m) for m in wanted])  # type: ignore[misc]
     if raw[0] is None:
@@ -97,12 +116,14 @@ async def recommend(ctx: dict[str, Any], version: str, movie_id: int) -> dict[st
         recomendaciones=[listed_title(s, seed) for s in detail],
         detalle=detail,
     )
-    cache = state.client.register_script(_CACHE_ANSWER)
-    stored = await cache(
-        keys=[keys.meta(version), keys.recommendations(version)],
-        args=[str(movie_id), result.model_dump_json()],
-    )
-    if not stored:
+    stored = not left_out
+    if not left_out:
+        cache = state.client.register_script(_CACHE_ANSWER)
+        stored = await cache(
+            keys=[keys.meta(version), keys.recommendations(version)],
+            args=[str(movie_id), result.model_dump_json()],
+        )
+    if not stored and not left_out:
         logger.info("version %s expired while computing %d: answer not cached", version, movie_id)
     logger.info(
         "recommend %s:%d -> %s in %.1f ms",

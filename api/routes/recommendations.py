@@ -7,9 +7,11 @@ from starlette.responses import Response
 
 from api.deps import ResourcesDep
 from api.responses import JsonResponse, query_answer
-from api.routes.titles import TitleMatchDep
+from api.routes.params import MovieIdQuery, TitlePath, YearQuery
 from api.schemas import JobAccepted, RecommendationAnswer, errors
+from api.services.exclusions import ExcludeQuery, excluded_ids
 from api.services.recommendations import Pending, recommend
+from api.services.titles import find_title
 from shared.wording import answers as messages
 
 router = APIRouter(tags=["recomendaciones"])
@@ -24,13 +26,21 @@ router = APIRouter(tags=["recomendaciones"])
         **errors(404, 422, 503),
     },
 )
-async def recomendacion(match: TitleMatchDep, resources: ResourcesDep) -> Response:
+async def recomendacion(
+    titulo: TitlePath,
+    resources: ResourcesDep,
+    anio: YearQuery = None,
+    movie_id: MovieIdQuery = None,
+    excluir: ExcludeQuery = None,
+) -> Response:
+    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
     result = await recommend(
         resources.dataset,
         resources.queue,
         resources.job_events,
         match,
         resources.settings.recommend_wait_seconds,
+        exclude=excluded_ids(excluir),
     )
     if isinstance(result, Pending):
         return JsonResponse(

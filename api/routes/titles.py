@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from api.deps import ResourcesDep
 from api.responses import query_answer
 from api.routes.params import MovieIdQuery, TitlePath, YearQuery
 from api.schemas import ScoreAnswer, VotesAnswer, errors
-from api.services.titles import TitleMatch, find_title
+from api.services.titles import find_title
 from shared import query_rules
 from shared.schemas import Movie
 from shared.wording import answers as sentences
@@ -24,23 +24,16 @@ def card(movie: Movie) -> dict[str, Any]:
     return {"poster_path": movie.get("poster_path"), "directores": movie.get("directores", [])}
 
 
-async def matched_title(
-    titulo: TitlePath, resources: ResourcesDep, anio: YearQuery = None, movie_id: MovieIdQuery = None
-) -> TitleMatch:
-    """The movie the path's title names, `?anio=`/`?id=` applied (shared by every title route)."""
-    return await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
-
-
-TitleMatchDep = Annotated[TitleMatch, Depends(matched_title)]
-
-
 @router.get(
     "/score_titulo/{titulo:text}",
     summary="Año de estreno y popularidad de una película",
     response_model=ScoreAnswer,
     responses=errors(404, 422, 503),
 )
-async def score_titulo(match: TitleMatchDep) -> Response:
+async def score_titulo(
+    titulo: TitlePath, resources: ResourcesDep, anio: YearQuery = None, movie_id: MovieIdQuery = None
+) -> Response:
+    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
     movie = match.movie
     body = {
         "id": movie["id"],
@@ -60,7 +53,10 @@ async def score_titulo(match: TitleMatchDep) -> Response:
     response_model=VotesAnswer,
     responses=errors(404, 422, 503),
 )
-async def votos_titulo(match: TitleMatchDep) -> Response:
+async def votos_titulo(
+    titulo: TitlePath, resources: ResourcesDep, anio: YearQuery = None, movie_id: MovieIdQuery = None
+) -> Response:
+    match = await find_title(resources.dataset, resources.catalogs, titulo, year=anio, movie_id=movie_id)
     movie = match.movie
     body: dict[str, Any] = {
         "id": movie["id"],

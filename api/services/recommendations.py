@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
+from api.services.exclusions import exclusion_digest
 from api.services.job_events import JobEvents
 from api.services.titles import TitleMatch
 from shared import jobs
@@ -49,10 +50,10 @@ async def worker_alive(queue: ArqRedis) -> bool:
     return bool(await queue.exists(jobs.WORKER_HEARTBEAT))
 
 
-async def _enqueue(queue: ArqRedis, job_id: str, version: str, movie_id: int) -> Job:
+async def _enqueue(queue: ArqRedis, job_id: str, args: tuple[object, ...]) -> Job:
     """The job computing this answer: a new one, the one already queued or running, or a new one
     in place of one that failed (its kept result would otherwise refuse the id for an hour)."""
-    job = await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id)
+    job = await queue.enqueue_job(jobs.RECOMMEND, *args, _job_id=job_id)
     if job is not None:
         return job
     existing = Job(job_id, queue, _deserializer=queue.job_deserializer)
@@ -61,7 +62,7 @@ async def _enqueue(queue: ArqRedis, job_id: str, version: str, movie_id: int) ->
         return existing
     logger.info("recommendation job %s failed before; asking the worker again", job_id)
     await queue.delete(result_key_prefix + job_id)
-    return await queue.enqueue_job(jobs.RECOMMEND, version, movie_id, _job_id=job_id) or existing
+    return await queue.enqueue_job(jobs.RECOMMEND, *args, _job_id=job_id) or existing
 
 
 class RecommendationFailedError(UnavailableError):
@@ -92,28 +93,45 @@ async def _result(job: Job, done: asyncio.Event, wait_seconds: float) -> Any:
         done.clear()
 
 
+def _leaves_out(answer: RecommendationResult, exclude: frozenset[int]) -> bool:
+    return not any(film.id in exclude for film in answer.detalle)
+
+
 async def recommend(
-    reader: DatasetReader, queue: ArqRedis, events: JobEvents, match: TitleMatch, wait_seconds: float
+    reader: DatasetReader,
+    queue: ArqRedis,
+    events: JobEvents,
+    match: TitleMatch,
+    wait_seconds: float,
+    *,
+    exclude: frozenset[int] = frozenset(),
 ) -> RecommendationResult | Pending:
     """The worker's answer for the matched movie, or Pending with the job to poll.
 
-    Read in the version the title was resolved in, so the answer stays within one version.
+    Read in the version the title was resolved in, so the answer stays within one version. With
+    `exclude`, the cached five serve when none of them is excluded; otherwise the worker ranks
+    again without those films (a job of its own, not cached: it answers one user's list).
     """
     version, movie_id = match.version, match.movie["id"]
     hit = await reader.recommendation(version, movie_id)
-    if hit is not None:
+    if hit is not None and _leaves_out(hit, exclude):
         return hit
-    job_id = jobs.recommend_job_id(version, movie_id)
+    args: tuple[object, ...] = (version, movie_id)
+    if exclude:
+        job_id = jobs.recommend_excluding_job_id(version, movie_id, exclusion_digest(exclude))
+        args = (version, movie_id, sorted(exclude))
+    else:
+        job_id = jobs.recommend_job_id(version, movie_id)
     try:
         with events.expect(job_id) as done:
             # Someone asked already: share that computation instead of starting another.
-            job = await _enqueue(queue, job_id, version, movie_id)
+            job = await _enqueue(queue, job_id, args)
             await queue.publish(jobs.JOB_ENQUEUED_CHANNEL, job_id)
             result = await _result(job, done, wait_seconds)
     except TimeoutError:
         # A job that ran without keeping its result (or whose result expired): the cache answers.
         hit = await reader.recommendation(version, movie_id)
-        if hit is not None:
+        if hit is not None and _leaves_out(hit, exclude):
             return hit
         status = await job.status()
         if not await worker_alive(queue):

@@ -25,6 +25,7 @@ _TEXT_PARAMS = {
     "caption",
     "photo",
     "callback_query_id",
+    "inline_query_id",
     "action",
     "parse_mode",
     "url",
@@ -33,6 +34,7 @@ _TEXT_PARAMS = {
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_INLINE_RESULTS = 50
 
 
 class BotApiError(Exception):
@@ -62,6 +64,9 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._pending_callbacks: set[str] = set()
+        self.inline_answers: dict[str, Json] = {}
+        self._inline_ids = itertools.count(1)
+        self._pending_inline: set[str] = set()
         self._changed: asyncio.Event | None = None
         self._closing = False
 
@@ -103,6 +108,58 @@ class FakeBotApi:
         }
         self._push({"callback_query": query})
         return query_id
+
+    def user_types_inline(self, user_id: int, text: str) -> str:
+        """`@bot <text>` typed in any chat: an inline query the bot must answer (answerInlineQuery)."""
+        query_id = str(next(self._inline_ids))
+        self._pending_inline.add(query_id)
+        sender = {"id": user_id, "is_bot": False, "first_name": "Ana", "language_code": "es"}
+        self._push({"inline_query": {"id": query_id, "from": sender, "query": text, "offset": ""}})
+        return query_id
+
+    def user_chooses(self, user_id: int, chat_id: int, query_id: str, result_id: str) -> Json:
+        """The user picks one of the bot's inline results: Telegram posts its message in `chat_id`,
+        sent by the user via the bot, with the result's buttons."""
+        answer = self.inline_answers.get(query_id)
+        if answer is None:
+            raise AssertionError(f"inline query {query_id} was not answered")
+        result = next((r for r in answer.get("results") or [] if r.get("id") == result_id), None)
+        if result is None:
+            raise AssertionError(f"no inline result {result_id!r} in the answer to {query_id}")
+        content = result.get("input_message_content") or {}
+        message: Json = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "group", "title": "Amigos"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "Ana"},
+            "via_bot": self.me,
+            "text": content.get("message_text", ""),
+            "inline_message_id": f"inline-{query_id}-{result_id}",
+        }
+        if isinstance(result.get("reply_markup"), dict):
+            message["reply_markup"] = result["reply_markup"]
+        self.messages[(chat_id, message["message_id"])] = message
+        self._notify()
+        return message
+
+    def user_presses_inline(self, user_id: int, message: Json, data: str) -> str:
+        """Presses a button of a message posted through inline mode: the query carries its
+        `inline_message_id`, not the message (the bot may not even be in that chat)."""
+        query_id = str(next(self._callback_ids))
+        self._pending_callbacks.add(query_id)
+        query = {
+            "id": query_id,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Ana", "language_code": "es"},
+            "chat_instance": str(message["chat"]["id"]),
+            "inline_message_id": message["inline_message_id"],
+            "data": data,
+        }
+        self._push({"callback_query": query})
+        return query_id
+
+    @property
+    def unanswered_inline_queries(self) -> set[str]:
+        return set(self._pending_inline)
 
     def sent_to(self, chat_id: int) -> list[Json]:
         """The bot's messages in a chat, oldest first, as they look now (edits applied)."""
@@ -217,6 +274,23 @@ class FakeBotApi:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
         self._pending_callbacks.discard(query_id)
         self.callback_answers[query_id] = params
+        return True
+
+    async def _answerinlinequery(self, params: Json) -> bool:
+        query_id = str(params["inline_query_id"])
+        if query_id not in self._pending_inline:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        results = params.get("results") or []
+        if not isinstance(results, list) or len(results) > MAX_INLINE_RESULTS:
+            raise bad_request("RESULTS_TOO_MUCH")
+        ids = [str(result.get("id", "")) for result in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            raise bad_request("RESULT_ID_INVALID")
+        for result in results:
+            _check_text((result.get("input_message_content") or {}).get("message_text"), MAX_TEXT, "message")
+            _markup(result)
+        self._pending_inline.discard(query_id)
+        self.inline_answers[query_id] = params
         return True
 
     # Internals -----------------------------------------------------------------------------------

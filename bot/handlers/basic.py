@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import Context
 from bot.handlers.common import send
 from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 
 async def start(update: Update, context: Context) -> None:
@@ -14,7 +15,7 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_(update: Update, context: Context) -> None:
-    await send(update, context, texts.HELP)
+    await send(update, context, texts.HELP + "\n\n" + wording_lists.HELP.format(bot=context.bot.username))
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -12,6 +12,9 @@ from shared.wording import bot as texts
 async def enforce(update: Update, context: Context) -> None:
     user = update.effective_user
     limiter = context.bot_data.limiter
+    # Inline queries come one per keystroke and are answered from a cache: not counted as questions.
+    if update.inline_query is not None:
+        return
     if user is None or limiter.allow(user.id):
         return
     text = texts.rate_limited(limiter.per_minute)

@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.handlers.common import Subject, ask, command, send
 from shared.wording import answers as sentences
 from shared.wording import bot as texts
+from shared.wording import lists as wording_lists
 
 MAX_MESSAGE = 4096
 FILMS_PER_PAGE = 10
@@ -84,7 +85,7 @@ def filmography_pages(answer: dict[str, Any]) -> list[str]:
     head = _with_homonyms(
         sentences.director(str(answer["director"]), len(films), float(answer["retorno_total"])), answer
     )
-    lines = [texts.directed_film(film) for film in films]
+    lines = [wording_lists.directed_film(film) for film in films]
     groups: list[list[str]] = [[]]
     footer_room = len(texts.page_footer(len(lines), len(lines), len(lines))) + 2
     for line in lines:

@@ -13,6 +13,7 @@ from telegram.constants import ChatAction
 from bot import keyboards
 from bot.context import Context
 from bot.gateway import GatewayError, Pending
+from bot.handlers import lists
 from bot.handlers.common import Subject, chat_id, command, failure
 from bot.handlers.titles import offer_others
 from shared.reasons import reasons_line
@@ -30,8 +31,9 @@ async def recommend(update: Update, context: Context, title: str, movie_id: int 
     chat = chat_id(update)
     await context.bot.send_chat_action(chat, ChatAction.TYPING)
     status = await context.bot.send_message(chat, texts.searching(title))
+    seen = await lists.seen_ids(update, context)
     try:
-        answer = await _wait_for_answer(context, chat, title, movie_id)
+        answer = await _wait_for_answer(context, chat, title, movie_id, seen)
     except GatewayError as error:
         text, markup = failure(error, Subject("title", title, keyboards.RECOMMEND))
         await status.edit_text(text, reply_markup=markup)
@@ -48,13 +50,13 @@ recommendation = command("recomendacion", recommend)
 
 
 async def _wait_for_answer(
-    context: Context, chat: int, title: str, movie_id: int | None
+    context: Context, chat: int, title: str, movie_id: int | None, seen: list[int]
 ) -> dict[str, Any] | None:
     """The API's answer, asking again while it says 202, until the bot's own deadline (then None)."""
     gateway = context.bot_data.gateway
     deadline = time.monotonic() + context.bot_data.settings.bot_recommend_timeout_seconds
     while True:
-        answer = await gateway.recommendation(title, movie_id)
+        answer = await gateway.recommendation(title, movie_id, seen)
         if not isinstance(answer, Pending):
             return answer
         pause = min(max(answer.retry_after, MIN_POLL_SECONDS), MAX_POLL_SECONDS)

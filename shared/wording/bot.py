@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from shared.jobs import JobState
 from shared.query_rules import MIN_VOTES
-from shared.wording.formats import date, decimal, enumeration, integer
+from shared.wording.formats import decimal, enumeration, integer
 from shared.wording.jobs import STATE_LABEL
 
 START = (
@@ -71,18 +71,6 @@ ONLY_TEXT = "Solo entiendo mensajes de texto: escribe el título de una películ
 OTHER_TITLES = "Hay otras películas con este título. ¿Buscabas alguna de estas?"
 MORE = "Ver más ▸"
 PREVIOUS = "◂ Anterior"
-SIMILAR = "Películas parecidas"
-
-
-def directed_film(film: dict[str, object]) -> str:
-    """One line of a filmography: title, release date, return, budget, revenue and profit."""
-    released = date(str(film["fecha_estreno"]))
-    money = {key: integer(_number(film[key])) for key in ("costo", "recaudacion", "ganancia")}
-    return (
-        f"• {film['titulo']} ({released}): retorno {decimal(_number(film['retorno']))}, "
-        f"costo US$ {money['costo']}, recaudación US$ {money['recaudacion']}, "
-        f"ganancia US$ {money['ganancia']}"
-    )
 
 
 def page_footer(first: int, last: int, total: int) -> str:

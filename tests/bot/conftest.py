@@ -31,6 +31,7 @@ from tests.worker.conftest import REPO_ROOT, WorkerProcess
 
 TOKEN = "7000001:AAH-test-token-never-logged-9f8e7d"
 ADMIN_TOKEN = "bot-tests-admin-secret-41c2"
+BOT_API_TOKEN = "bot-tests-service-token-0b7d9e2a5c"
 ADMIN_CHAT = 424242
 USER = 1001
 LAST_GROUP = 1_000_000
@@ -65,6 +66,7 @@ class ApiProcess:
             API_PORT=str(self.port),
             RECOMMEND_WAIT_SECONDS=str(wait),
             ADMIN_TOKEN=ADMIN_TOKEN,
+            BOT_API_TOKEN=BOT_API_TOKEN,
             LOG_LEVEL="WARNING",
         )
         self.process = subprocess.Popen([sys.executable, "-m", "api"], env=env, cwd=REPO_ROOT)
@@ -176,6 +178,7 @@ def bot_settings(gateway_url: str, **overrides: Any) -> BotSettings:
         "telegram_bot_token": TOKEN,
         "gateway_url": gateway_url,
         "admin_token": ADMIN_TOKEN,
+        "bot_api_token": BOT_API_TOKEN,
         "bot_admin_ids": frozenset({ADMIN_CHAT}),
         "bot_rate_limit_per_minute": 1000,
     }

@@ -11,14 +11,27 @@ from tests.bot.conftest import ADMIN_CHAT, Harness
 async def test_start_and_help(harness: Harness) -> None:
     chat = harness.chat()
     assert await chat.ask("/start") == texts.START
-    assert await chat.ask("/ayuda") == texts.HELP
+    help_text = await chat.ask("/ayuda")
+    assert help_text.startswith(texts.HELP + "\n\n")
+    # The list commands, the card buttons and inline mode with this bot's own username.
+    for shown in (
+        "/milista",
+        "/olvidarme",
+        "«Quiero verla»",
+        "«Más como esta»",
+        "@cartelera_test_bot toy sto",
+    ):
+        assert shown in help_text
     assert "/recomendacion Toy Story" in texts.START and "/actor Tom Hanks" in texts.START
 
 
 async def test_menus(harness: Harness) -> None:
     commands = harness.fake.commands
     public = [c["command"] for c in commands[json.dumps({"type": "default"})]]
-    assert public == ["start", "ayuda", "recomendacion", "score", "votos", "actor", "director", "mes", "dia"]
+    assert public == [
+        *("start", "ayuda", "recomendacion", "score", "votos", "actor", "director", "mes", "dia"),
+        *("milista", "olvidarme"),
+    ]
     admin_scope = json.dumps({"chat_id": ADMIN_CHAT, "type": "chat"}, sort_keys=True)
     assert [c["command"] for c in commands[admin_scope]] == [*public, "actualizar"]
     assert all(c["description"] for c in commands[admin_scope])

@@ -92,7 +92,11 @@ async def test_recommendation_edits_the_working_message(harness: Harness, backen
     lines = _body(card).split("\n")
     assert lines[0] == first_label
     assert lines[1:3] == [f"Estreno: {movie.date.year}", f"Score/popularidad: {es_dec(movie.popularity)}"]
-    assert buttons(card) == [("Películas parecidas", f"r:{movie.name}")]
+    assert buttons(card) == [
+        ("Quiero verla", f"l:q:{movie.name}"),
+        ("Ya la vi", f"l:v:{movie.name}"),
+        ("Más como esta", f"r:{movie.name}"),
+    ]
 
 
 async def test_a_plain_title_shows_its_card(harness: Harness, backend: Backend) -> None:
@@ -105,7 +109,7 @@ async def test_a_plain_title_shows_its_card(harness: Harness, backend: Backend) 
         f"Score/popularidad: {es_dec(movie.popularity)}",
         f"Valoraciones: {es_int(movie.vote_count)}, con un promedio de {es_dec(movie.vote_average)}",
     ]
-    [status] = await chat.press(card, "Películas parecidas")
+    [status] = await chat.press(card, "Más como esta")
     await _recommendations_in(chat, status, backend, "Toy Story")
     assert [c for c in harness.fake.calls if c[0] == "sendMessage"][-1][1]["text"] == (
         texts.searching("Toy Story (1995)")

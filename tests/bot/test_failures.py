@@ -149,10 +149,11 @@ async def test_a_card_shows_the_poster_or_falls_back_to_text(harness: Harness) -
     [photo] = await chat.send("Toy Story")
     assert photo["caption"] == card_text
     assert photo["photo"][0]["file_id"] == f"https://image.tmdb.org/t/p/w500{movie.poster_path}"
-    assert buttons(photo) == [("Películas parecidas", "r:862")]
+    card_buttons = [("Quiero verla", "l:q:862"), ("Ya la vi", "l:v:862"), ("Más como esta", "r:862")]
+    assert buttons(photo) == card_buttons
     harness.fake.reject_photos = True  # Telegram cannot fetch the poster: the card comes as text
     [text] = await chat.send("Toy Story")
-    assert text["text"] == card_text and buttons(text) == [("Películas parecidas", "r:862")]
+    assert text["text"] == card_text and buttons(text) == card_buttons
 
 
 LONG_NAME = " ".join(["Ñandú"] * 12)

@@ -34,7 +34,7 @@ def services(compose: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_services_and_their_commands(services: dict[str, Any]) -> None:
-    assert set(services) == {"redis", "api", "gateway", "worker", "bot", "etl"}
+    assert set(services) == {"redis", "redis-replica", "api", "gateway", "worker", "bot", "etl"}
     for name in ("api", "worker", "bot", "etl"):
         assert services[name]["command"] == ["python", "-m", name]
         assert services[name]["build"] == "."
@@ -50,6 +50,7 @@ def test_every_service_waits_for_healthy_dependencies_that_have_health_checks(
     assert services["api"]["depends_on"] == {"redis": HEALTHY}
     assert services["worker"]["depends_on"] == {"redis": HEALTHY}
     assert services["etl"]["depends_on"] == {"redis": HEALTHY}
+    assert services["redis-replica"]["depends_on"] == {"redis": HEALTHY}
     assert services["gateway"]["depends_on"] == {"api": HEALTHY}
     assert services["bot"]["depends_on"] == {"gateway": HEALTHY}
     for name, service in services.items():
@@ -72,7 +73,7 @@ def test_health_checks(services: dict[str, Any]) -> None:
 
 
 def test_api_and_worker_scale_because_only_the_gateway_has_a_host_port(services: dict[str, Any]) -> None:
-    for name in ("api", "worker", "bot", "etl", "redis"):
+    for name in ("api", "worker", "bot", "etl", "redis", "redis-replica"):
         assert "ports" not in services[name] and "container_name" not in services[name], name
     assert services["gateway"]["ports"] == ["${API_PORT:-8000}:8080"]
     mount = services["gateway"]["volumes"][0]
@@ -84,6 +85,7 @@ def test_api_and_worker_scale_because_only_the_gateway_has_a_host_port(services:
 def test_profiles_redis_volume_and_one_shot_etl(compose: dict[str, Any], services: dict[str, Any]) -> None:
     assert services["etl"]["profiles"] == ["etl"] and services["etl"]["restart"] == "no"
     assert services["bot"]["profiles"] == ["bot"]
+    assert services["redis-replica"]["profiles"] == ["replica"]
     assert not any("profiles" in services[name] for name in ("redis", "api", "gateway", "worker"))
     assert services["redis"]["volumes"] == ["redis-data:/data"]
     assert set(compose["volumes"]) == {"redis-data", "data"}
@@ -154,7 +156,7 @@ def _compose_command() -> list[str]:
     pytest.skip("neither docker-compose nor `docker compose` is installed (scripts/ensure-compose.sh)")
 
 
-@pytest.mark.parametrize("profiles", [[], ["etl"], ["bot"], ["etl", "bot"]])
+@pytest.mark.parametrize("profiles", [[], ["etl"], ["bot"], ["etl", "bot"], ["replica"]])
 @pytest.mark.parametrize("with_env_file", [False, True], ids=["fresh-clone", "env-example-copied"])
 def test_docker_compose_config_validates(profiles: list[str], with_env_file: bool, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
@@ -182,7 +184,10 @@ def test_docker_compose_config_validates(profiles: list[str], with_env_file: boo
     assert result.returncode == 0, result.stderr
     resolved = yaml.safe_load(result.stdout)["services"]
     assert {"redis", "api", "gateway", "worker"} <= set(resolved)
-    assert {name for name in ("etl", "bot") if name in resolved} >= set(profiles)
+    named = {"etl": "etl", "bot": "bot", "replica": "redis-replica"}
+    assert {named[profile] for profile in profiles} <= set(resolved)
+    assert resolved["worker"]["deploy"]["replicas"] == 1
+    assert resolved["api"]["environment"]["API_WORKERS"] == "1"
     assert resolved["api"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert resolved["worker"]["environment"]["MOVIES_DATA"] == "/data/movies/"
     assert resolved["worker"]["environment"]["REFRESH_CRON_HOUR"] == "4"
@@ -213,3 +218,17 @@ def test_redis_is_bounded_and_snapshots_without_forking_every_minute(services: d
     # Each "seconds changes" pair: no snapshot rule fires more often than every 5 minutes.
     rules = options["--save"].split()
     assert all(int(seconds) >= 300 for seconds in rules[::2])
+
+
+def test_a_read_replica_and_more_than_one_process_of_each_service(services: dict[str, Any]) -> None:
+    replica = services["redis-replica"]
+    assert replica["image"] == services["redis"]["image"]
+    command = replica["command"]
+    assert command[command.index("--replicaof") + 1 :][:2] == ["redis", "6379"]
+    assert "master_link_status:up" in " ".join(replica["healthcheck"]["test"])
+    api_env = services["api"]["environment"]
+    # Empty by default (read from REDIS_URL); the replica is opt-in, and jobs never go there.
+    assert api_env["REDIS_READ_URL"] == "${REDIS_READ_URL:-}"
+    assert api_env["API_WORKERS"] == "${API_WORKERS:-1}"
+    assert services["worker"]["deploy"]["replicas"] == "${WORKER_PROCESSES:-1}"
+    assert "REDIS_READ_URL" not in services["worker"]["environment"]
