@@ -27,6 +27,9 @@ def deserialize(raw: bytes) -> dict[str, Any]:
     value = orjson.loads(raw)
     if not isinstance(value, dict):
         raise ValueError("an arq record is a JSON object")
+    # A job's positional arguments come back as the tuple they were sent as (JSON has only lists).
+    if isinstance(value.get("a"), list):
+        value["a"] = tuple(value["a"])
     return value
 
 
