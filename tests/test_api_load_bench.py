@@ -40,6 +40,9 @@ def test_load_benchmark_reports_every_route_against_the_trivial_app() -> None:
     assert "buscar typed (40 prefixes)" in rows, done.stdout
     for name, row in rows.items():
         assert int(row["rps"]) > 0, name
+        if "404)" in name:
+            # The hostile loads are typos and crafted titles: every answer is a 404 by design.
+            continue
         assert int(row["bad"]) == 0, f"{name} answered something else than 2xx under load"
         assert float(row["p50"]) <= float(row["p99"]), name
     assert "targets: ratio >= 0.60" in done.stdout

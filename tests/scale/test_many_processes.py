@@ -24,6 +24,7 @@ from arq import create_pool
 
 from etl.pipeline import Build
 from shared import jobs, keys
+from shared.job_codec import ARQ_CODEC
 from shared.redis_client import arq_redis_settings
 from tests import independent
 from tests.launcher.conftest import LauncherRun, LaunchFactory
@@ -271,7 +272,7 @@ class Announcements:
 
 def _enqueue_refresh(url: str, job_id: str) -> None:
     async def enqueue() -> None:
-        pool = await create_pool(arq_redis_settings(url), default_queue_name=jobs.QUEUE_NAME)
+        pool = await create_pool(arq_redis_settings(url), default_queue_name=jobs.QUEUE_NAME, **ARQ_CODEC)
         try:
             assert await pool.enqueue_job(jobs.REFRESH_DATASET, _job_id=job_id) is not None
         finally:

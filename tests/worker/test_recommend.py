@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis.asyncio as aioredis
 from arq import ArqRedis
-from arq.jobs import Job, JobStatus
+from arq.jobs import Job, JobStatus, SerializationError
 
 from etl.pipeline import Build
 from shared import jobs, keys
@@ -122,9 +122,10 @@ async def test_unknown_movie_and_version_fail_with_a_clear_message(
     await worker.main()
     await worker.close()
     assert worker.jobs_failed == 2
-    with pytest.raises(LookupError, match="999999999 no está en la versión"):
+    # Results travel as JSON: a failure arrives as its text, never as a pickled exception.
+    with pytest.raises(SerializationError, match="999999999 no está en la versión"):
         await missing_movie.result(timeout=5)
-    with pytest.raises(LookupError, match="no existe o ya expiró"):
+    with pytest.raises(SerializationError, match="no existe o ya expiró"):
         await missing_version.result(timeout=5)
     assert await missing_movie.status() == JobStatus.complete
     # Nothing was cached for a version that does not exist (no stray keys without expiry).
