@@ -95,16 +95,13 @@ def main() -> int:
             record(*_run(name, "", []))
     per_scale = [name for name in wanted if name in PER_SCALE]
     for scale in sorted({1, factor}) if per_scale else ():
+        # MOVIES_DATA stays the 1x source: each suite finds its N-times copy from `--scale`.
         data = source if scale == 1 else scaled_source(source, scale)
-        os.environ["MOVIES_DATA"] = str(data)
-        try:
-            with published(scale, data) as url:
-                for name in per_scale:
-                    argv = ["--redis-url", url, "--scale", str(scale)]
-                    argv += SCALED_ARGS.get(name, []) if scale > 1 else []
-                    record(*_run(name, f" ({scale}x)", argv))
-        finally:
-            os.environ["MOVIES_DATA"] = str(source)
+        with published(scale, data) as url:
+            for name in per_scale:
+                argv = ["--redis-url", url, "--scale", str(scale)]
+                argv += SCALED_ARGS.get(name, []) if scale > 1 else []
+                record(*_run(name, f" ({scale}x)", argv))
     if factor > 1:
         by_scale = summary.merged(collected)
         base, scaled = by_scale.get(1, {}), by_scale.get(factor, {})
