@@ -8,9 +8,11 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -60,6 +62,17 @@ def test_first_start_runs_the_etl_serves_queries_and_sigint_stops_every_child(
     assert not any(c.endswith("-m bot") for c in commands)
     run.wait_for(lambda: bool(run.lines("worker")), "the worker's first line")
     assert run.lines("api"), "the API's lines carry its prefix"
+
+    # Every child above works with the password the embedded Redis generated; nobody gets in without.
+    password_file = tmp_path / "var" / "redis" / "redis.password"
+    password = password_file.read_text().strip()
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    assert urlsplit(run.redis_url()).password == password
+    anonymous = redis.Redis(host="127.0.0.1", port=urlsplit(run.redis_url()).port or 0)
+    with pytest.raises(redis.AuthenticationError):
+        anonymous.ping()
+    anonymous.close()
+    assert password not in run.log()
 
     assert run.stop(signal.SIGINT) == 0
     run.assert_everything_ended()
