@@ -20,6 +20,7 @@ import redis
 import yaml
 
 from etl.pipeline import Build
+from etl.publish import publish
 from shared import jobs, keys
 from shared.embedded_redis import EmbeddedRedis
 from shared.settings import SAMPLE_DATA
@@ -108,6 +109,28 @@ def test_ctrl_c_stops_every_service_before_redis_and_json_logs_name_their_servic
         assert client.exists(keys.CURRENT_VERSION)
         assert not client.exists(jobs.QUEUE_NAME + ":health-check")
         client.close()
+
+
+def test_redis_password_is_added_to_a_redis_url_without_one_for_every_service(
+    tmp_path: Path, sample_build: Build, launch: LaunchFactory
+) -> None:
+    with EmbeddedRedis(tmp_path / "external", persistent=False) as protected:
+        client = redis.Redis.from_url(protected)
+        publish(client, sample_build)
+        client.close()
+        parts = urlsplit(protected)
+        password = parts.password or ""
+        bare = f"redis://127.0.0.1:{parts.port}/0"
+        run = launch(tmp_path / "var", "--no-etl", REDIS_URL=bare, REDIS_PASSWORD=password)
+        run.wait_ready()
+        status, _ = run.get("/cantidad_filmaciones_mes/enero")
+        assert status == 200
+        run.wait_for(lambda: "worker ready" in run.log(), "the worker to be ready")
+        assert "using the Redis at REDIS_URL=redis://:***@127.0.0.1" in run.log()
+        assert run.stop(signal.SIGTERM) == 0
+        run.assert_everything_ended()
+        assert password not in run.log()
+        assert not (tmp_path / "var" / "redis").exists()  # no embedded server was started
 
 
 def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(
