@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 import redis.asyncio as aioredis
 from arq.connections import ArqRedis, RedisSettings
@@ -40,6 +41,11 @@ def async_redis(url: str, *, pool_timeout: float = 5.0, **kwargs: Any) -> aiored
 def arq_redis_settings(url: str) -> RedisSettings:
     """arq's settings for the same server; few retries so an outage surfaces as a clear error."""
     settings = RedisSettings.from_dsn(url)
+    # arq passes the URL's user and password on still percent-encoded; redis-py decodes them.
+    if settings.username:
+        settings.username = unquote(settings.username)
+    if settings.password:
+        settings.password = unquote(settings.password)
     settings.conn_timeout = 2
     settings.conn_retries = 1
     settings.conn_retry_delay = 0

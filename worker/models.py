@@ -72,10 +72,11 @@ class ModelCache:
 
     async def _load(self, version: str) -> RecommenderModel:
         started = time.perf_counter()
-        fields = await self._client.hgetall(keys.model(version))  # type: ignore[misc]
+        fields = await self._fields(version)
         if not fields:
             raise UnknownVersionError(version)
         loop = asyncio.get_running_loop()
+        # The model's arrays are views of these bytes: loading copies nothing.
         model = await loop.run_in_executor(self._executor, RecommenderModel.from_redis_fields, fields)
         del fields
         logger.info(
@@ -87,3 +88,15 @@ class ModelCache:
             time.perf_counter() - started,
         )
         return model
+
+    async def _fields(self, version: str) -> dict[bytes, bytes]:
+        """The model's hash, read on a connection of its own.
+
+        hiredis keeps the buffer of the last reply a connection read (here as large as the model)
+        until that connection reads another one; a PING right after lets it go at once instead of
+        whenever the pool happens to hand that connection out again.
+        """
+        async with self._client.client() as connection:
+            fields: dict[bytes, bytes] = await connection.hgetall(keys.model(version))  # type: ignore[misc]
+            await connection.ping()
+        return fields
