@@ -76,7 +76,7 @@ async def _find(
     people = found.value
     if people is None:
         kind = "actors" if role == "actor" else "directors"
-        suggestions = await catalogs.people(kind, found.version, unslashed or cleaned)
+        suggestions = (await catalogs.people(kind, found.version, unslashed or cleaned)).entries
         raise PersonNotFoundError(
             role, messages.person_not_found(role, cleaned, bool(suggestions)), suggestions
         )

@@ -97,7 +97,7 @@ async def find_title(
     movies = found.value
     if movies is None:
         query = split_title_year(cleaned.rstrip("/"))[0]
-        suggestions = await catalogs.titles(found.version, query)
+        suggestions = (await catalogs.titles(found.version, query)).entries
         detail = messages.title_not_found(cleaned, bool(suggestions))
         raise TitleNotFoundError(detail, sugerencias=suggestions)
     typed_year = list(readings.values())[found.field]

@@ -67,8 +67,8 @@ async def test_a_repeated_typo_is_suggested_from_memory(restartable_redis: Embed
 
     # The catalogue is frozen; the test watches its one method from outside.
     object.__setattr__(catalog, "suggest", counted)
-    first = await catalogs.titles(version, "Toy Stori")
-    again = await catalogs.titles(version, "TOY STORI")
+    first = (await catalogs.titles(version, "Toy Stori")).entries
+    again = (await catalogs.titles(version, "TOY STORI")).entries
     await connection.aclose()
     assert any(s["titulo"] == "Toy Story" for s in first)
     assert again == first
