@@ -26,6 +26,14 @@ from shared.settings import ApiSettings
 
 logger = logging.getLogger(__name__)
 
+# Redis away or stalled (a stopped server accepts connections and answers nothing): every request
+# must still get its 503 within 5 s. A connection is refused or made within a second; a command
+# fails after COMMAND_SECONDS (the lookups' watchdog looks once a second, so up to one more);
+# a request waits at most POOL_SECONDS for a free connection of the admin and job client.
+CONNECT_SECONDS = 1.0
+COMMAND_SECONDS = 2.0
+POOL_SECONDS = 1.5
+
 
 @dataclass(frozen=True)
 class Resources:
@@ -51,14 +59,16 @@ async def open_resources(
     dataset version, and the reader moves it on as soon as a lookup reads a newer one.
     """
     url = settings.redis_address()
-    client = async_redis(url)
+    client = async_redis(
+        url, socket_connect_timeout=CONNECT_SECONDS, socket_timeout=COMMAND_SECONDS, pool_timeout=POOL_SECONDS
+    )
     # arq shares the client's connection pool; no ping at start-up (arq's create_pool would fail).
     queue = ArqRedis(pool_or_conn=client.connection_pool, default_queue_name=QUEUE_NAME, **ARQ_CODEC)
     # The dataset is read where REDIS_READ_URL points (a replica), jobs and admin work stay on the
     # primary. A replica applies the primary's writes in order, and the publisher writes the version
     # pointer last: a replica that shows a pointer holds every key of that version.
     read_url = settings.read_address()
-    lookups = PipelinedRedis(read_url)
+    lookups = PipelinedRedis(read_url, connect_timeout=CONNECT_SECONDS, command_timeout=COMMAND_SECONDS)
     reader = DatasetReader(lookups, on_version=memo.advance if memo is not None else None)
     catalogs = CatalogCache(reader)
     job_events = JobEvents(client)

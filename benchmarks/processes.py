@@ -1,8 +1,8 @@
 """Query throughput with more than one API process and on a read replica, side by side in one run.
 
 `python -m benchmarks.processes` publishes MOVIES_DATA (default: the hybrid data when present, else
-the sample) on an embedded Redis, starts a replica of it (`redis-server --replicaof`), and loads,
-with the same wrk settings: the gateway with API_WORKERS=1, with API_WORKERS=2 (uvicorn's
+the sample) on an embedded Redis, starts an embedded replica of it (`--replicaof`), and loads, with
+the same wrk settings: the gateway with API_WORKERS=1, with API_WORKERS=2 (uvicorn's
 processes, as `python -m api` runs them), and with API_WORKERS=1 reading REDIS_READ_URL=replica.
 It prints requests/s, p50 and p99 of each (median of interleaved rounds), and the ratio to the
 one-process gateway.
@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ from benchmarks.api_load import (
     serve,
 )
 from shared import keys
-from shared.embedded_redis import EmbeddedRedis, free_port, redis_executable
+from shared.embedded_redis import EmbeddedRedis, free_port
 from shared.settings import REPO_ROOT, SAMPLE_DATA
 
 logger = logging.getLogger("benchmarks.processes")
@@ -53,37 +52,22 @@ def _default_data() -> Path:
 def replica_of(primary_url: str, folder: Path) -> Iterator[str]:
     """A redis-server replicating `primary_url`, in sync with it (its dataset pointer is there)."""
     primary = redis.Redis.from_url(primary_url)
-    host = primary.connection_pool.connection_kwargs.get("host", "127.0.0.1")
-    port = primary.connection_pool.connection_kwargs.get("port", 6379)
     wanted = primary.get(keys.CURRENT_VERSION)
     primary.close()
-    folder.mkdir(parents=True, exist_ok=True)
-    own = free_port()
-    process = subprocess.Popen(
-        [
-            redis_executable(),
-            *("--port", str(own), "--bind", "127.0.0.1", "--dir", str(folder), "--save", ""),
-            *("--logfile", "redis.log", "--replicaof", str(host), str(port)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{own}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(redis.RedisError):
-                if client.get(keys.CURRENT_VERSION) == wanted:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the replica did not sync (see {folder}/redis.log)")
-            time.sleep(0.1)
-        yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(10)
+    with EmbeddedRedis(folder, persistent=False, replica_of=primary_url) as url:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                with contextlib.suppress(redis.RedisError):
+                    if client.get(keys.CURRENT_VERSION) == wanted:
+                        break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"the replica did not sync (see {folder}/redis.log)")
+                time.sleep(0.1)
+            yield url
+        finally:
+            client.close()
 
 
 def main(argv: list[str] | None = None) -> int:

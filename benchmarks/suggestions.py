@@ -2,11 +2,13 @@
 
 `python -m benchmarks.suggestions` runs the ETL's artefact step (no Redis, no model), builds the
 API's in-process catalogues as the gateway does once per dataset version, and prints, for typical
-typos, the suggestions and the median time of a lookup.
+typos, the suggestions and the median time of a lookup, side by side with the same catalogues
+looking typed words up by the group scan the deletion index replaced (`benchmarks.word_scan`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import sys
 import time
@@ -16,7 +18,9 @@ from typing import Any
 import orjson
 
 from api.services.suggestions import Catalog, build_people_catalog, build_title_catalog
+from api.services.word_deletions import DeletionIndex
 from benchmarks.common import movies_data, table
+from benchmarks.word_scan import WordScan
 
 TYPOS = [
     ("actors", "Tom Hanx"),
@@ -38,12 +42,27 @@ TYPOS = [
     ("titles", "the godfater"),
     ("titles", "Star Wras"),
     ("titles", "harry pott"),
+    ("titles", "Les Miserbles"),  # an accent missing and a letter
+    ("titles", "Park Jurassic"),  # words in another order
+    ("titles", "Indiana Jones and the Last Crusdae"),  # a typo at the end of a long title
+    ("titles", "Austin Powers: Internacional Man of Mistery"),
+    ("actors", "Cruz Penelope"),
 ]
 REPEATS = 20
 
 
 def _label(entry: dict[str, object]) -> str:
     return str(entry["nombre"]) if "nombre" in entry else f"{entry['titulo']} ({entry['anio']})"
+
+
+def _timed(catalog: Catalog[Any], typed: str, per_key: int) -> tuple[list[Any], list[float]]:
+    timings = []
+    found: list[Any] = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        found = catalog.suggest(typed, 5, per_key)
+        timings.append(time.perf_counter() - started)
+    return found, timings
 
 
 def main() -> int:
@@ -64,30 +83,69 @@ def main() -> int:
         "directors": (build_people_catalog, orjson.dumps(artefacts.director_catalog)),
     }
     catalogs: dict[str, Catalog[Any]] = {}
+    scans: dict[str, Catalog[Any]] = {}
     build_rows = []
     for kind, (build, raw) in payloads.items():
         started = time.perf_counter()
         catalogs[kind] = build(raw)
         seconds = time.perf_counter() - started
-        build_rows.append([kind, str(len(catalogs[kind].keys)), f"{seconds * 1000:.0f}"])
-    sys.stdout.write(table(["catálogo", "claves", "construcción ms"], build_rows) + "\n\n")
+        index = catalogs[kind].index
+        started = time.perf_counter()
+        scan = WordScan.of(index.vocabulary)
+        scan_seconds = time.perf_counter() - started
+        scans[kind] = dataclasses.replace(catalogs[kind], index=dataclasses.replace(index, similar=scan))
+        started = time.perf_counter()
+        deletions = DeletionIndex.of(index.vocabulary)
+        index_seconds = time.perf_counter() - started
+        table_mb = (len(deletions.slots) + len(deletions.holders)) * 4 / 2**20
+        build_rows.append(
+            [
+                kind,
+                str(len(catalogs[kind].keys)),
+                str(len(index.vocabulary)),
+                f"{seconds * 1000:.0f}",
+                f"{index_seconds * 1000:.0f}",
+                f"{scan_seconds * 1000:.0f}",
+                f"{table_mb:.1f}",
+            ]
+        )
+    headers = [
+        "catálogo",
+        "claves",
+        "palabras",
+        "construcción ms",
+        "de ello índice ms",
+        "escaneo ms",
+        "índice MB",
+    ]
+    sys.stdout.write(table(headers, build_rows) + "\n\n")
 
-    rows, medians = [], []
+    rows, medians, scan_medians = [], [], []
     for kind, typed in TYPOS:
-        catalog = catalogs[kind]
         per_key = 2 if kind == "titles" else 1
-        timings = []
-        for _ in range(REPEATS):
-            started = time.perf_counter()
-            found = catalog.suggest(typed, 5, per_key)
-            timings.append(time.perf_counter() - started)
-        median = statistics.median(timings) * 1000
-        medians.append(median)
+        found, timings = _timed(catalogs[kind], typed, per_key)
+        scan_found, scan_timings = _timed(scans[kind], typed, per_key)
+        medians.append(statistics.median(timings) * 1000)
+        scan_medians.append(statistics.median(scan_timings) * 1000)
         shown = ", ".join(_label(entry) for entry in found[:3])
-        rows.append([kind, typed, f"{median:.2f}", f"{max(timings) * 1000:.2f}", shown])
-    sys.stdout.write(table(["catálogo", "escrito", "mediana ms", "máx ms", "sugerencias"], rows) + "\n")
+        same = "sí" if found == scan_found else "NO"
+        rows.append(
+            [
+                kind,
+                typed,
+                f"{scan_medians[-1]:.2f}",
+                f"{medians[-1]:.2f}",
+                f"{max(timings) * 1000:.2f}",
+                same,
+                shown,
+            ]
+        )
+    headers = ["catálogo", "escrito", "escaneo ms", "índice ms", "máx ms", "iguales", "sugerencias"]
+    sys.stdout.write(table(headers, rows) + "\n")
     sys.stdout.write(
-        f"mediana de las medianas: {statistics.median(medians):.2f} ms; peor mediana: {max(medians):.2f} ms\n"
+        f"mediana de las medianas: escaneo {statistics.median(scan_medians):.2f} ms, índice "
+        f"{statistics.median(medians):.2f} ms; peor mediana: escaneo {max(scan_medians):.2f} ms, índice "
+        f"{max(medians):.2f} ms\n"
     )
     return 0
 

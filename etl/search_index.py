@@ -10,7 +10,6 @@ anything typed after it. That keeps the index a few entries per title instead of
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -18,7 +17,7 @@ import orjson
 
 from shared import keys
 from shared.text import fold
-from shared.title_match import tier, word_starts
+from shared.title_match import ARTICLES, EXACT, TITLE_START, WORD_START, word_starts
 
 # The most results `/buscar` gives (its `limite` maximum).
 SHOWN = 25
@@ -29,50 +28,86 @@ COMPLETE, TRUNCATED = "c", "t"
 Record = Mapping[str, Any]
 
 
+# What a card shows: id, title, year, popularity, votes, poster path.
+CardRow = tuple[int, str, int, float, int, str | None]
+
+
 def card(movie: Record) -> bytes:
-    return orjson.dumps(
-        [
+    return card_of(
+        (
             movie["id"],
             movie["titulo"],
             movie["anio"],
             movie["popularidad"],
             movie["votos"],
             movie.get("poster_path"),
-            fold(str(movie["titulo"])),
-        ]
+        )
     )
+
+
+def card_of(row: CardRow) -> bytes:
+    """A result's card: what `/buscar` shows of a film, and its folded title to narrow by."""
+    return orjson.dumps([*row, fold(str(row[1]))])
+
+
+def _members(titles: Mapping[int, str], places: Mapping[int, int], films: int) -> list[tuple[str, int, int]]:
+    """(indexed string, rank key, length if it is the whole title else -1) per title and word start.
+
+    A film's rank under a prefix is `tier * films + place` (place: its position by votes, then
+    id), so ranking a prefix's films is sorting integers. Which tier a start gives is fixed by
+    the start alone (see `shared.title_match.tier`): the title's start and, after a leading
+    article, the second word are TITLE_START; any other word start is WORD_START; the whole
+    title typed in full is EXACT, the one tier that depends on how much is typed.
+    """
+    members = []
+    for movie_id, title in titles.items():
+        starts = word_starts(title)
+        place = places[movie_id]
+        after_article = len(starts) > 1 and title[: starts[1]].strip() in ARTICLES
+        for index, start in enumerate(starts):
+            text = title[start:]
+            if not text:
+                continue
+            if index == 0:
+                members.append((text, TITLE_START * films + place, len(text)))
+            else:
+                found = TITLE_START if index == 1 and after_article else WORD_START
+                members.append((text, found * films + place, -1))
+    return members
 
 
 def prefix_entries(movies: Mapping[int, Record]) -> Iterator[tuple[str, bytes]]:
     """(folded prefix, `c|id,id,...` or `t|id,...`) for every prefix the index keeps."""
-    titles = {movie_id: fold(str(movie["titulo"])) for movie_id, movie in movies.items()}
+    titles = {movie_id: str(movie["titulo"]) for movie_id, movie in movies.items()}
     votes = {movie_id: int(movie.get("votos") or 0) for movie_id, movie in movies.items()}
-    # (indexed string, film id): the folded title from each word start.
-    active = [
-        (title[start:], movie_id)
-        for movie_id, title in titles.items()
-        for start in word_starts(title)
-        if title[start:]
-    ]
+    return ranked_prefixes(titles, votes)
+
+
+def ranked_prefixes(titles: Mapping[int, str], votes: Mapping[int, int]) -> Iterator[tuple[str, bytes]]:
+    """`prefix_entries` from each film's title and vote count."""
+    folded = {movie_id: fold(title) for movie_id, title in titles.items()}
+    by_place = sorted(folded, key=lambda movie_id: (-votes[movie_id], movie_id))
+    films = max(len(by_place), 1)
+    active = _members(folded, {movie_id: place for place, movie_id in enumerate(by_place)}, films)
+    exact = EXACT - TITLE_START
     depth = 1
     while active:
-        groups: dict[str, list[tuple[str, int]]] = {}
-        for text, movie_id in active:
-            if len(text) >= depth:
-                groups.setdefault(text[:depth], []).append((text, movie_id))
+        groups: dict[str, list[tuple[str, int, int]]] = {}
+        for member in active:
+            if len(member[0]) >= depth:
+                groups.setdefault(member[0][:depth], []).append(member)
         active = []
         for prefix, members in groups.items():
-            ids = {movie_id for _text, movie_id in members}
-
-            def rank(movie_id: int, prefix: str = prefix) -> tuple[int, int, int]:
-                found = tier(titles[movie_id], prefix)
-                return (3 if found is None else found, -votes[movie_id], movie_id)
-
+            if len(members) == 1:
+                yield prefix, (COMPLETE + "|" + str(by_place[members[0][1] % films])).encode()
+                continue
+            ranked = sorted(key + exact * films if whole == depth else key for _text, key, whole in members)
+            # A film indexed from two starts keeps its better rank (the first in order).
+            ids = list(dict.fromkeys(by_place[key % films] for key in ranked))
             if len(ids) <= SHOWN or depth >= MAX_DEPTH:
-                yield prefix, (COMPLETE + "|" + ",".join(map(str, sorted(ids, key=rank)))).encode()
+                yield prefix, (COMPLETE + "|" + ",".join(map(str, ids))).encode()
             else:
-                best = heapq.nsmallest(SHOWN, ids, key=rank)
-                yield prefix, (TRUNCATED + "|" + ",".join(map(str, best))).encode()
+                yield prefix, (TRUNCATED + "|" + ",".join(map(str, ids[:SHOWN]))).encode()
                 active.extend(members)
         depth += 1
 

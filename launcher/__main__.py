@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from launcher.app import ExitCode, Options, run
 from launcher.output import LAUNCHER, Output
 from launcher.services import API, BOT, ETL, worker_names
+from shared import redaction
 from shared.settings import LauncherSettings, SettingsError, load
+from shared.startup import secrets_of
 
 logger = logging.getLogger("launcher")
 
@@ -76,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Names and what is wrong only: a value may be a secret.
         logger.error("invalid settings: %s", exc)
         return ExitCode.CANNOT_START
+    redaction.register(*secrets_of(settings))
     names = [API, *worker_names(settings.worker_processes), BOT, ETL]
     output = Output(sys.stdout, names, log_format=settings.log_format)
     root.handlers[:] = [output.log_handler()]

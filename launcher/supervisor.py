@@ -21,18 +21,29 @@ _LINE_LIMIT = 1 << 20
 _DRAIN_SECONDS = 2.0
 
 
+# A service that exits with this code (EX_TEMPFAIL) lost a dependency (Redis) it could not wait
+# for where it was: it is restarted, but that is not a crash and spends none of the restart budget.
+TEMPORARY_FAILURE = 75
+
+
 @dataclass(frozen=True)
 class RestartPolicy:
     """A crashed service is restarted after 1, 2, 4, ... s (capped), at most `max_restarts` times
-    in a row; a run that lasted `stable_after` seconds starts the count afresh."""
+    in a row; a run that lasted `stable_after` seconds starts the count afresh. A service that
+    exits with TEMPORARY_FAILURE is restarted after 1, 2, 4 s (capped at `max_wait_backoff`) for
+    as long as it takes."""
 
     max_restarts: int = 5
     first_backoff: float = 1.0
     max_backoff: float = 30.0
     stable_after: float = 60.0
+    max_wait_backoff: float = 5.0
 
     def backoff(self, attempt: int) -> float:
-        return float(min(self.first_backoff * 2 ** max(attempt - 1, 0), self.max_backoff))
+        return float(min(self.first_backoff * 2 ** min(max(attempt - 1, 0), 30), self.max_backoff))
+
+    def wait_backoff(self, attempt: int) -> float:
+        return min(self.backoff(attempt), self.max_wait_backoff)
 
 
 def describe_exit(code: int) -> str:
@@ -83,7 +94,7 @@ class Supervisor:
 
     async def _keep(self, spec: ServiceSpec) -> None:
         loop = asyncio.get_running_loop()
-        crashes = 0
+        crashes = waits = 0
         while not self.stopping:
             started = loop.time()
             process = await self._spawn(spec)
@@ -91,7 +102,18 @@ class Supervisor:
             if code is None or self.stopping:
                 return
             if loop.time() - started >= self._policy.stable_after:
-                crashes = 0
+                crashes = waits = 0
+            if code == TEMPORARY_FAILURE:
+                waits += 1
+                delay = self._policy.wait_backoff(waits)
+                logger.warning(
+                    "%s stopped waiting for a dependency (%s); restarting it in %.0f s (not a crash)",
+                    spec.name,
+                    describe_exit(code),
+                    delay,
+                )
+                await self._pause(delay)
+                continue
             crashes += 1
             # Services never exit on their own, so even exit code 0 is a crash here.
             if crashes > self._policy.max_restarts:
@@ -111,8 +133,12 @@ class Supervisor:
                 self._policy.max_restarts,
                 delay,
             )
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), delay)
+            await self._pause(delay)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait before a restart; a stop ends the wait."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _spawn(self, spec: ServiceSpec) -> asyncio.subprocess.Process | None:
         try:

@@ -8,7 +8,7 @@ each child only the variables of that child's class (`ServiceSettings.variables`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shared.redis_url import carried_password, with_password
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = REPO_ROOT / "data" / "sample"
@@ -72,6 +74,18 @@ def _tokens_differ(admin: SecretStr | None, bot: SecretStr | None) -> None:
         raise ValueError("BOT_API_TOKEN must differ from ADMIN_TOKEN")
 
 
+def _authenticated(url: RedisDsn | None, password: SecretStr | None, name: str) -> RedisDsn | None:
+    """`url` with REDIS_PASSWORD added when it carries no password of its own."""
+    if url is None or password is None:
+        return url
+    carried = carried_password(str(url))
+    if carried is None:
+        return RedisDsn(with_password(str(url), password.get_secret_value()))
+    if carried != password.get_secret_value():
+        raise ValueError(f"{name} carries a password other than REDIS_PASSWORD: keep only one of the two")
+    return url
+
+
 def _sample_when_unset(value: object) -> object:
     return SAMPLE_DATA if value in (None, "") else value
 
@@ -120,6 +134,19 @@ class RedisClientSettings(ServiceSettings):
 
     redis_url: OptionalRedisDsn = None
     data_dir: Path = DEFAULT_DATA_DIR
+    # Added to REDIS_URL (and REDIS_READ_URL) when the URL carries no password, so compose can keep
+    # the secret out of the URLs. The embedded Redis has a password of its own (DATA_DIR/redis).
+    redis_password: GuardSecret = None
+
+    @model_validator(mode="after")
+    def _redis_password_in_url(self) -> Self:
+        if self.redis_password is not None and self.redis_url is None:
+            raise ValueError(
+                "REDIS_PASSWORD is set but REDIS_URL is not: the embedded Redis uses the password it "
+                "generated in DATA_DIR/redis/redis.password; set REDIS_URL or unset REDIS_PASSWORD"
+            )
+        self.redis_url = _authenticated(self.redis_url, self.redis_password, "REDIS_URL")
+        return self
 
     def redis_address(self) -> str:
         """REDIS_URL as text; only an entry point may leave it unset (it starts an embedded Redis)."""
@@ -168,6 +195,11 @@ class ApiSettings(RedisClientSettings):
     @model_validator(mode="after")
     def _distinct_tokens(self) -> ApiSettings:
         _tokens_differ(self.admin_token, self.bot_api_token)
+        return self
+
+    @model_validator(mode="after")
+    def _redis_password_in_read_url(self) -> ApiSettings:
+        self.redis_read_url = _authenticated(self.redis_read_url, self.redis_password, "REDIS_READ_URL")
         return self
 
 

@@ -8,11 +8,12 @@ import sys
 import threading
 from types import TracebackType
 
-from pydantic import SecretStr
+from pydantic import RedisDsn, SecretStr
 
 from shared import redaction
 from shared.logging_setup import configure_logging
-from shared.settings import RedisClientSettings, S, SettingsError, load
+from shared.redis_url import carried_password
+from shared.settings import S, SettingsError, load
 
 # Exit code of a service whose settings are invalid (the launcher's own is 3, see its README).
 INVALID_SETTINGS = 2
@@ -34,10 +35,12 @@ def start(service: str, cls: type[S], *, request_ids: bool = False) -> S:
 
 
 def secrets_of(settings: object) -> list[str]:
-    """Every secret value of `settings`: its SecretStr fields and the password of its Redis URL."""
+    """Every secret value of `settings`: its SecretStr fields and the passwords of its Redis URLs."""
     values = [v.get_secret_value() for v in vars(settings).values() if isinstance(v, SecretStr)]
-    if isinstance(settings, RedisClientSettings) and settings.redis_url is not None:
-        values.append(settings.redis_url.password or "")
+    urls = [v for v in vars(settings).values() if isinstance(v, RedisDsn)]
+    # Both spellings: as the URL shows it (percent-encoded) and as the server knows it.
+    values.extend(url.password for url in urls if url.password)
+    values.extend(filter(None, (carried_password(str(url)) for url in urls)))
     return values
 
 

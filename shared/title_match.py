@@ -9,7 +9,7 @@ _WORD = re.compile(r"\w+")
 EXACT, TITLE_START, WORD_START = 0, 1, 2
 # A title that starts with an article starts, for someone typing it, after the article too:
 # `godf` finds The Godfather among titles that start with it, not among mere word matches.
-_ARTICLES = frozenset(
+ARTICLES = frozenset(
     {"the", "a", "an", "el", "la", "los", "las", "lo", "le", "les", "il", "der", "die", "das"}
 )
 
@@ -30,6 +30,4 @@ def tier(folded_title: str, typed: str) -> int | None:
     if not any(folded_title.startswith(typed, start) for start in starts):
         return None
     first_word = folded_title[: starts[0]].strip()
-    return (
-        TITLE_START if first_word in _ARTICLES and folded_title.startswith(typed, starts[0]) else WORD_START
-    )
+    return TITLE_START if first_word in ARTICLES and folded_title.startswith(typed, starts[0]) else WORD_START

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from arq.worker import async_check_health
 from pydantic import RedisDsn
+from redis.exceptions import RedisError
 
 from shared import jobs
 from shared.embedded_redis import resolve_redis_url
@@ -21,7 +22,7 @@ from shared.redis_client import arq_redis_settings
 from shared.settings import WorkerServiceSettings
 from shared.startup import start
 from worker.settings import worker_options
-from worker.waking_worker import WakingWorker
+from worker.waking_worker import REDIS_LOST_EXIT, WakingWorker
 
 logger = logging.getLogger("worker")
 
@@ -43,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         pinned = settings.model_copy(update={"redis_url": RedisDsn(url)})
         WakingWorker(**worker_options(pinned, url), burst=args.burst).run()
+    except (RedisError, ConnectionError, TimeoutError) as exc:
+        # The worker waits for Redis wherever it knows how to; a failure anywhere else ends it with
+        # a code the launcher restarts without counting a crash.
+        logger.error("Redis failed where the worker did not expect it (%s); exiting to be restarted", exc)
+        return REDIS_LOST_EXIT
     finally:
         if server is not None:
             server.stop()

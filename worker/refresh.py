@@ -19,6 +19,7 @@ from redis.exceptions import LockError
 from etl import layout
 from shared import keys
 from shared.jobs import JobState
+from shared.process_owner import free_if_dead, owner_token
 from shared.source import SourceError, content_digest, fingerprint, locate
 from shared.wording import jobs as wording
 from worker import progress, refresh_child
@@ -47,9 +48,15 @@ def _text(value: bytes | str | None) -> str | None:
 @contextlib.asynccontextmanager
 async def refresh_lock(client: aioredis.Redis, ttl: float, wait: float) -> AsyncIterator[Lock]:
     """Hold `keys.REFRESH_LOCK` for the whole refresh, renewing it so it never lapses mid-run;
-    a worker that dies stops renewing, and the lock frees itself within `ttl`."""
+    a worker that dies stops renewing, and the lock frees itself within `ttl` (at once for a
+    worker of this host)."""
     lock = Lock(client, keys.REFRESH_LOCK, timeout=ttl, sleep=0.2, blocking_timeout=wait, thread_local=False)
-    if not await lock.acquire():
+    # The lock names its holder: one left by a killed worker of this host is taken over at once
+    # (its retried job must not wait for the lock to lapse).
+    dead = await free_if_dead(client, keys.REFRESH_LOCK)
+    if dead is not None:
+        logger.warning("refresh lock of process %s, which is gone, taken over", dead.get("pid"))
+    if not await lock.acquire(token=owner_token()):
         raise RefreshError(wording.REFRESH_BUSY)
 
     async def renew() -> None:

@@ -12,10 +12,10 @@ from arq.jobs import Job, JobStatus
 
 from api.errors import NotFoundError
 from shared import jobs, keys
-from shared.job_progress import read_progress
+from shared.job_progress import JobProgress, read_progress
 from shared.jobs import JobState
 from shared.wording import errors as messages
-from shared.wording.jobs import STATE_DETAIL
+from shared.wording.jobs import JOB_ABANDONED, STATE_DETAIL
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,13 @@ async def job_state(queue: ArqRedis, client: aioredis.Redis, job_id: str) -> dic
         estado = JobState.IN_PROGRESS
     elif status in (JobStatus.queued, JobStatus.deferred):
         estado = JobState.QUEUED
+    elif reported is not None and not reported.finished:
+        # arq no longer knows the job, and its record never said it ended: whatever ran it is
+        # gone and nothing will finish it. Failed, not "in progress" for the record's 24 hours.
+        estado = JobState.FAILED
+        progress = JobProgress(
+            JobState.FAILED, progress.progreso if progress is not None else 0, JOB_ABANDONED
+        )
     else:
         estado = reported or JobState.COMPLETE
     progreso = 100 if estado == JobState.COMPLETE else progress.progreso if progress is not None else 0

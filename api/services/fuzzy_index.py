@@ -7,8 +7,9 @@ similarity score (which on a large catalogue surfaces whatever shares a few lett
 - word by word, every typed word matching a word of the key: `hanks` -> `tom hanks`,
   `spilberg` -> `steven spielberg`, `lord rings` -> `the lord of the rings`.
 
-Keys and words are bucketed by length, so a query only compares strings that could be close
-enough. Among the candidates, fewer edits rank first and better known entries break near-ties.
+Typed words are looked up in a deletion index (`word_deletions`), whole keys only among the keys
+holding a matched word, so a query never scans the catalogue. Among the candidates, fewer edits
+rank first and better known entries break near-ties.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+
+from api.services.word_deletions import TWO_EDITS_FROM, DeletionIndex
 
 _WORD = re.compile(r"\w+")
 # A word or key shorter than this is compared exactly: two edits would turn it into anything.
 _MIN_FUZZY = 4
 # Words this long or longer (and keys this long) may carry two typos.
-_TWO_EDITS_WORD = 6
+_TWO_EDITS_WORD = TWO_EDITS_FROM
 _TWO_EDITS_KEY = 6
 # Candidates followed per typed word: the best known first, so the cut loses only obscure ones.
 _POSTINGS_FOLLOWED = 1500
@@ -42,50 +46,16 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+class WordFinder(Protocol):
+    """Finds the vocabulary words within a few edits of a typed word."""
+
+    def near(self, query: str, edits: int) -> dict[str, int]: ...
+
+
 def _allowed_edits(text: str, two_from: int) -> int:
     if len(text) < _MIN_FUZZY:
         return 0
     return 2 if len(text) >= two_from else 1
-
-
-@dataclass(frozen=True)
-class _Buckets:
-    """Words grouped by length and by their first and by their second letter.
-
-    A word a typo or two away from a typed word almost always shares its length give or take
-    two, and its first or second letter with the typed word's first two (a typo in the first
-    letter keeps the second; a letter missing or added at the start shifts one into the other).
-    Scanning only those groups is an order of magnitude less work than scanning the vocabulary.
-    """
-
-    groups: dict[tuple[int, int, str], list[str]]
-
-    @classmethod
-    def of(cls, values: Sequence[str]) -> _Buckets:
-        groups: dict[tuple[int, int, str], list[str]] = {}
-        for value in values:
-            for place in range(min(2, len(value))):
-                group = groups.get((len(value), place, value[place]))
-                if group is None:
-                    groups[(len(value), place, value[place])] = [value]
-                else:
-                    group.append(value)
-        return cls(groups)
-
-    def near(self, query: str, edits: int) -> dict[str, int]:
-        """Word -> edit distance, for the words within `edits` of `query`."""
-        found: dict[str, int] = {}
-        for length in range(len(query) - edits, len(query) + edits + 1):
-            for place in (0, 1):
-                for letter in set(query[:2]):
-                    group = self.groups.get((length, place, letter))
-                    if not group:
-                        continue
-                    hits = process.extract(
-                        query, group, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
-                    )
-                    found.update((word, int(distance)) for word, distance, _i in hits)
-        return found
 
 
 @dataclass(frozen=True)
@@ -98,11 +68,18 @@ class FuzzyIndex:
     key_words: list[tuple[str, ...]]
     vocabulary: list[str]  # sorted, for completing an unfinished last word
     postings: dict[str, tuple[int, ...]]
-    word_buckets: _Buckets
+    similar: WordFinder
 
     @classmethod
-    def build(cls, keys: list[str], weights: Sequence[int], fame: float) -> FuzzyIndex:
-        """`fame`: how many edits ten times the weight is worth when ranking (at most `_MAX_BONUS`)."""
+    def build(
+        cls,
+        keys: list[str],
+        weights: Sequence[int],
+        fame: float,
+        finder: Callable[[Sequence[str]], WordFinder] = DeletionIndex.of,
+    ) -> FuzzyIndex:
+        """`fame`: how many edits ten times the weight is worth when ranking (at most `_MAX_BONUS`);
+        `finder`: how typed words find the catalogue's (another one only to compare against)."""
         # Tuples of strings and ints, not lists: the garbage collector stops tracking those, and a
         # full collection walking 300k lists would stall every request for 100 ms.
         key_words = [tuple(_WORD.findall(key)) for key in keys]
@@ -117,7 +94,7 @@ class FuzzyIndex:
                     holders.append(index)
         vocabulary = sorted(postings)
         frozen = {word: tuple(holders) for word, holders in postings.items()}
-        return cls(keys, weights, fame, key_words, vocabulary, frozen, _Buckets.of(vocabulary))
+        return cls(keys, weights, fame, key_words, vocabulary, frozen, finder(vocabulary))
 
     def _bonus(self, index: int) -> float:
         return min(_MAX_BONUS, self.fame * math.log10(1 + max(self.weights[index], 0)))
@@ -143,7 +120,7 @@ class FuzzyIndex:
         edits = _allowed_edits(word, _TWO_EDITS_WORD)
         if edits == 0:
             return {word: 0} if word in self.postings else {}
-        return self.word_buckets.near(word, edits)
+        return self.similar.near(word, edits)
 
     def _completions(self, prefix: str) -> list[str]:
         if len(prefix) < _MIN_FUZZY:

@@ -58,8 +58,11 @@ class JobEvents:
                 async with self.client.pubsub() as pubsub:
                     await pubsub.subscribe(jobs.JOB_DONE_CHANNEL)
                     retry = _FIRST_RETRY_SECONDS
-                    async for message in pubsub.listen():
-                        if message.get("type") != "message":
+                    while True:
+                        # A bounded wait: the client's read timeout is for commands, and a quiet
+                        # channel is no failure (listen() would reconnect after each one).
+                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                        if message is None or message.get("type") != "message":
                             continue
                         data = message.get("data")
                         job_id = data.decode() if isinstance(data, bytes) else str(data)

@@ -12,6 +12,8 @@ from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 from pydantic import ValidationError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from api.errors import UnavailableError
 from api.services.dataset import DatasetReader
@@ -28,6 +30,9 @@ logger = logging.getLogger(__name__)
 # The worker announces each finished job (JobEvents); this slow check is only the safety net for
 # an announcement lost while the subscription reconnects.
 CHECK_SECONDS = 0.5
+# A recommendation answers within its wait plus this, whatever Redis does: a server that stalls
+# mid-request (stopped, not dead) would otherwise add one command timeout per call still to make.
+OVERRUN_SECONDS = 1.5
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,23 @@ async def recommend(
     *,
     exclude: frozenset[int] = frozenset(),
 ) -> RecommendationResult | Pending:
+    """`_recommend`, bounded: past the wait and OVERRUN_SECONDS, Redis is deemed unavailable (503)."""
+    try:
+        async with asyncio.timeout(wait_seconds + OVERRUN_SECONDS):
+            return await _recommend(reader, queue, events, match, wait_seconds, exclude=exclude)
+    except TimeoutError as exc:
+        raise RedisTimeoutError("Redis did not answer within the recommendation's time") from exc
+
+
+async def _recommend(
+    reader: DatasetReader,
+    queue: ArqRedis,
+    events: JobEvents,
+    match: TitleMatch,
+    wait_seconds: float,
+    *,
+    exclude: frozenset[int] = frozenset(),
+) -> RecommendationResult | Pending:
     """The worker's answer for the matched movie, or Pending with the job to poll.
 
     Read in the version the title was resolved in, so the answer stays within one version. With
@@ -138,7 +160,8 @@ async def recommend(
             # Nobody will compute it: say so instead of a 202 the client would retry for ever.
             raise NoWorkerError() from None
         return Pending(job_id, JobState.IN_PROGRESS if status == JobStatus.in_progress else JobState.QUEUED)
-    except (asyncio.CancelledError, RecommendationFailedError):
+    except (asyncio.CancelledError, RecommendationFailedError, RedisError, ConnectionError):
+        # Redis away is said as such (redis_unavailable), not as a failed computation.
         raise
     except Exception as exc:
         logger.warning("recommendation job %s failed: %s", job_id, exc.__class__.__name__)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 import orjson
 from redis.exceptions import RedisError
@@ -118,27 +119,64 @@ _BUILDERS: dict[str, tuple[Callable[[str], str], Callable[[bytes], Catalog[Any]]
 }
 
 
+@dataclass(frozen=True)
+class Suggestions(Generic[_Entry]):
+    """What to suggest, and the dataset version whose catalogue suggested it: an older one while
+    the catalogue of `version` is being built."""
+
+    version: str
+    entries: list[_Entry]
+
+
 class CatalogCache:
-    """Catalogues of the last few dataset versions, loaded lazily from Redis, built off the loop."""
+    """Catalogues of the last few dataset versions, loaded lazily from Redis, built off the loop.
+
+    A new version's catalogue takes a second or two to build; meanwhile the previous version's
+    keeps suggesting, so a version switch never makes a 404 wait for it.
+    """
 
     def __init__(self, reader: DatasetReader) -> None:
         self.reader = reader
         self._catalogs: OrderedDict[tuple[str, str], Catalog[Any]] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {kind: asyncio.Lock() for kind in _BUILDERS}
+        self._building: dict[tuple[str, str], asyncio.Task[tuple[str, Catalog[Any]]]] = {}
         self._answers: OrderedDict[tuple[str, str, str], list[Any]] = OrderedDict()
 
     async def get(self, kind: str, version: str) -> Catalog[Any]:
+        """The catalogue of `version` (of the current version when that one expired), waiting for
+        it to be built if need be."""
         cached = self._catalogs.get((kind, version))
         if cached is not None:
             return cached
+        # Shielded: a request that gives up does not cancel a build others wait for.
+        return (await asyncio.shield(self._build_started(kind, version)))[1]
+
+    def _build_started(self, kind: str, version: str) -> asyncio.Task[tuple[str, Catalog[Any]]]:
+        task = self._building.get((kind, version))
+        if task is None:
+            task = asyncio.create_task(self._build(kind, version))
+            self._building[(kind, version)] = task
+            task.add_done_callback(functools.partial(self._build_ended, (kind, version)))
+        return task
+
+    def _build_ended(self, key: tuple[str, str], task: asyncio.Task[tuple[str, Catalog[Any]]]) -> None:
+        self._building.pop(key, None)
+        # Read here, so a build nobody waited for does not end as "exception never retrieved".
+        if not task.cancelled() and task.exception() is not None:
+            logger.info("suggestion catalogue %s not built: %s", key, task.exception().__class__.__name__)
+
+    async def _build(self, kind: str, version: str) -> tuple[str, Catalog[Any]]:
         async with self._locks[kind]:
             cached = self._catalogs.get((kind, version))
             if cached is not None:
-                return cached
+                return version, cached
             key_for, build = _BUILDERS[kind]
             # When that version expired since it answered, the current one suggests instead.
             found = await self.reader.catalogue(key_for, version)
             version = found.version
+            cached = self._catalogs.get((kind, version))
+            if cached is not None:
+                return version, cached
             catalog = await asyncio.to_thread(build, found.value or b"[]")
             # A catalogue's lists hold millions of references; every full collection of the cycle
             # collector walked them all (60 ms on the full data: the gateway's p99). Freezing puts
@@ -148,7 +186,25 @@ class CatalogCache:
             self._catalogs[(kind, version)] = catalog
             while len(self._catalogs) > _VERSIONS_KEPT * len(_BUILDERS):
                 self._catalogs.popitem(last=False)
-            return catalog
+            return version, catalog
+
+    def _newest(self, kind: str) -> tuple[str, Catalog[Any]] | None:
+        """The catalogue of the newest version built for `kind` (version ids sort by build time)."""
+        built = [version for known, version in self._catalogs if known == kind]
+        if not built:
+            return None
+        newest = max(built)
+        return newest, self._catalogs[(kind, newest)]
+
+    async def _usable(self, kind: str, version: str) -> tuple[str, Catalog[Any]]:
+        cached = self._catalogs.get((kind, version))
+        if cached is not None:
+            return version, cached
+        building = self._build_started(kind, version)
+        meanwhile = self._newest(kind)
+        if meanwhile is not None:
+            return meanwhile
+        return await asyncio.shield(building)
 
     async def warm(self) -> None:
         """Builds the current version's catalogues before the first typo needs them (indexing 200k
@@ -164,23 +220,33 @@ class CatalogCache:
             # Never fatal: the catalogues are built again on demand.
             logger.warning("building the suggestion catalogues ahead failed", exc_info=True)
 
-    async def titles(self, version: str, query: str) -> list[MovieRef]:
+    async def titles(self, version: str, query: str) -> Suggestions[MovieRef]:
         """Films whose title is one or two edits from `query`, best first."""
-        return cast(list[MovieRef], await self._suggest("titles", version, query, _FILMS_PER_TITLE))
+        return await self._suggest("titles", version, query, _FILMS_PER_TITLE)
 
-    async def people(self, kind: str, version: str, query: str) -> list[PersonRef]:
+    async def people(self, kind: str, version: str, query: str) -> Suggestions[PersonRef]:
         """Actors or directors (`kind`) whose name is one or two edits from `query`."""
-        return cast(list[PersonRef], await self._suggest(kind, version, query, 1))
+        return await self._suggest(kind, version, query, 1)
 
-    async def _suggest(self, kind: str, version: str, query: str, per_key: int) -> list[Any]:
-        key = (kind, version, quick_fold(query))
-        remembered = self._answers.get(key)
+    async def _suggest(self, kind: str, version: str, query: str, per_key: int) -> Suggestions[Any]:
+        folded = quick_fold(query)
+        remembered = self._remembered((kind, version, folded))
         if remembered is not None:
-            self._answers.move_to_end(key)
-            return list(remembered)
-        catalog = await self.get(kind, version)
+            return Suggestions(version, remembered)
+        used, catalog = await self._usable(kind, version)
+        key = (kind, used, folded)
+        remembered = self._remembered(key) if used != version else None
+        if remembered is not None:
+            return Suggestions(used, remembered)
         found = await asyncio.to_thread(catalog.suggest, query, LIMIT, per_key)
         self._answers[key] = found
         while len(self._answers) > SUGGESTIONS_REMEMBERED:
             self._answers.popitem(last=False)
-        return list(found)
+        return Suggestions(used, list(found))
+
+    def _remembered(self, key: tuple[str, str, str]) -> list[Any] | None:
+        remembered = self._answers.get(key)
+        if remembered is None:
+            return None
+        self._answers.move_to_end(key)
+        return list(remembered)

@@ -39,6 +39,8 @@ REFRESH_LOADING_MODEL = "Cargando el modelo de recomendaciones nuevo."
 REFRESH_BUSY = "Otra actualización del catálogo sigue en curso; inténtalo más tarde."
 REFRESH_CANCELLED = "La actualización se canceló; la versión anterior sigue activa."
 REFRESH_FAILED = "La actualización falló; la versión anterior sigue activa."
+# A job whose process stopped (killed, or Redis lost its queue) before saying how it ended.
+JOB_ABANDONED = "La tarea se interrumpió antes de terminar y no se reanudará; vuelve a pedirla."
 
 
 def etl_step(step: str) -> str:

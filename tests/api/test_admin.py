@@ -112,6 +112,24 @@ async def test_job_status_merges_arq_and_the_progress_hash(
         client.close()
 
 
+async def test_a_job_nobody_will_finish_is_reported_failed(
+    api: httpx.AsyncClient, published_redis_url: str
+) -> None:
+    # The worker running it was killed and arq no longer knows the job (Redis lost its queue, say):
+    # its record still says "in progress" and would for its whole day, unless read as what it is.
+    job_id = "refresh:abandonada"
+    client = redis.Redis.from_url(published_redis_url)
+    try:
+        client.hset(
+            keys.job_progress(job_id), mapping={"estado": "in_progress", "progreso": 40, "detalle": "ETL"}
+        )
+        body = (await api.get(f"/admin/jobs/{job_id}", headers=AUTH)).json()
+    finally:
+        client.close()
+    assert (body["estado"], body["progreso"]) == ("failed", 40)
+    assert "se interrumpió" in body["detalle"]
+
+
 async def test_unknown_job_is_404(api: httpx.AsyncClient) -> None:
     response = await api.get("/admin/jobs/refresh:nunca-existio", headers=AUTH)
     assert response.status_code == 404

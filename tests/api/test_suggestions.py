@@ -30,6 +30,8 @@ PERSON_TYPOS = [
     ("get_director", "almodovar", "Pedro Almodóvar"),
     ("get_director", "Álmodovar", "Pedro Almodóvar"),  # an accent too many
     ("get_director", "John Laseter", "John Lasseter"),
+    ("get_actor", "Cruz Penelope", "Penélope Cruz"),  # surname first, accent missing
+    ("get_director", "Almodovar Pedro", "Pedro Almodóvar"),
 ]
 
 TITLE_TYPOS = [
@@ -44,6 +46,15 @@ TITLE_TYPOS = [
     ("Star Wras", "Star Wars"),
     ("Pulp Fictoin", "Pulp Fiction"),
     ("Toy Stroy", "Toy Story"),
+    ("Cafe au Lai", "Café au Lait"),  # accent missing and a letter
+    ("Pret a Portr", "Prêt-à-Porter"),  # accents and hyphens missing, and a letter
+    ("Park Jurassic", "Jurassic Park"),  # words in another order
+    ("Indiana Jones and the Last Crusdae", "Indiana Jones and the Last Crusade"),  # a long title
+    ("Austin Powers: Internacional Man of Mistery", "Austin Powers: International Man of Mystery"),
+    (
+        "Dr. Strangelove or: How I Learned to Stop Worying and Love the Bomb",
+        "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb",
+    ),
 ]
 
 

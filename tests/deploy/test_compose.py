@@ -19,6 +19,9 @@ ENV_EXAMPLE = REPO_ROOT / ".env.example"
 # What `docker-compose config` needs from a fresh clone: the file and what it points at.
 CLONE_FILES = ["docker-compose.yml", "Dockerfile", ".dockerignore", ".env.example", "deploy"]
 HEALTHY = {"condition": "service_healthy"}
+REQUIRED_PASSWORD = "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env"
+# What a deployment puts in its .env (the compose file refuses to run without one).
+PASSWORD = "a-compose-redis-password-5e0c17"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +63,7 @@ def test_every_service_waits_for_healthy_dependencies_that_have_health_checks(
 
 
 def test_health_checks(services: dict[str, Any]) -> None:
-    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert services["redis"]["healthcheck"]["test"] == ["CMD-SHELL", "redis-cli ping | grep -q PONG"]
     assert services["worker"]["healthcheck"]["test"] == [
         "CMD",
         "arq",
@@ -130,6 +133,7 @@ def test_env_example_documents_every_variable_the_compose_file_reads() -> None:
         if "=" in line and not line.startswith("#")
     )
     assert values["ADMIN_TOKEN"] == "" and values["TELEGRAM_BOT_TOKEN"] == ""
+    assert values["REDIS_PASSWORD"] == "" and "Required" in documented["REDIS_PASSWORD"]
 
 
 def test_dockerfile_installs_the_hashed_lock_and_runs_as_a_user() -> None:
@@ -144,6 +148,22 @@ def test_dockerfile_installs_the_hashed_lock_and_runs_as_a_user() -> None:
     assert {".env", ".venv", "var", ".git"} <= ignored
 
 
+def test_every_redis_asks_for_the_password_and_every_client_of_it_has_it(services: dict[str, Any]) -> None:
+    for name in ("redis", "redis-replica"):
+        command = services[name]["command"]
+        assert command[command.index("--requirepass") + 1].startswith(REQUIRED_PASSWORD), name
+        # The health checks log in too, with the password out of redis-cli's command line.
+        assert services[name]["environment"]["REDISCLI_AUTH"].startswith(REQUIRED_PASSWORD), name
+        assert "redis-cli" in services[name]["healthcheck"]["test"][1], name
+    replica = services["redis-replica"]["command"]
+    assert replica[replica.index("--masterauth") + 1].startswith(REQUIRED_PASSWORD)
+    for name in ("api", "worker", "etl"):
+        environment = services[name]["environment"]
+        assert environment["REDIS_PASSWORD"].startswith(REQUIRED_PASSWORD), name
+        assert "@" not in environment["REDIS_URL"], name  # the password travels apart
+    assert "REDIS_PASSWORD" not in services["bot"]["environment"]
+
+
 def _compose_command() -> list[str]:
     if shutil.which("docker-compose"):
         return ["docker-compose"]
@@ -156,9 +176,8 @@ def _compose_command() -> list[str]:
     pytest.skip("neither docker-compose nor `docker compose` is installed (scripts/ensure-compose.sh)")
 
 
-@pytest.mark.parametrize("profiles", [[], ["etl"], ["bot"], ["etl", "bot"], ["replica"]])
-@pytest.mark.parametrize("with_env_file", [False, True], ids=["fresh-clone", "env-example-copied"])
-def test_docker_compose_config_validates(profiles: list[str], with_env_file: bool, tmp_path: Path) -> None:
+def _clone(tmp_path: Path, with_env_file: bool) -> Path:
+    """The files a fresh clone has, and the .env copied from .env.example when asked."""
     clone = tmp_path / "clone"
     clone.mkdir()
     for name in CLONE_FILES:
@@ -169,18 +188,35 @@ def test_docker_compose_config_validates(profiles: list[str], with_env_file: boo
             shutil.copy(source, clone / name)
     if with_env_file:
         shutil.copy(clone / ".env.example", clone / ".env")
+    return clone
+
+
+def _config(clone: Path, profiles: list[str], **variables: str) -> subprocess.CompletedProcess[str]:
     # Only the basics: a developer's REDIS_URL or API_PORT must not change what is validated.
     env = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
     flags = [part for profile in profiles for part in ("--profile", profile)]
-    result = subprocess.run(
+    return subprocess.run(
         [*_compose_command(), *flags, "config"],
         cwd=clone,
-        env=env,
+        env={**env, **variables},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+@pytest.mark.parametrize("with_env_file", [False, True], ids=["fresh-clone", "env-example-copied"])
+def test_docker_compose_refuses_to_run_without_a_redis_password(with_env_file: bool, tmp_path: Path) -> None:
+    result = _config(_clone(tmp_path, with_env_file), ["replica"])
+    assert result.returncode != 0
+    assert "set REDIS_PASSWORD in .env" in result.stderr
+
+
+@pytest.mark.parametrize("profiles", [[], ["etl"], ["bot"], ["etl", "bot"], ["replica"]])
+@pytest.mark.parametrize("with_env_file", [False, True], ids=["fresh-clone", "env-example-copied"])
+def test_docker_compose_config_validates(profiles: list[str], with_env_file: bool, tmp_path: Path) -> None:
+    result = _config(_clone(tmp_path, with_env_file), profiles, REDIS_PASSWORD=PASSWORD)
     assert result.returncode == 0, result.stderr
     resolved = yaml.safe_load(result.stdout)["services"]
     assert {"redis", "api", "gateway", "worker"} <= set(resolved)
@@ -189,6 +225,11 @@ def test_docker_compose_config_validates(profiles: list[str], with_env_file: boo
     assert resolved["worker"]["deploy"]["replicas"] == 1
     assert resolved["api"]["environment"]["API_WORKERS"] == "1"
     assert resolved["api"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    for name in ("api", "worker"):
+        assert resolved[name]["environment"]["REDIS_PASSWORD"] == PASSWORD
+    assert resolved["redis"]["environment"]["REDISCLI_AUTH"] == PASSWORD
+    command = resolved["redis"]["command"]
+    assert command[command.index("--requirepass") + 1] == PASSWORD
     assert resolved["worker"]["environment"]["MOVIES_DATA"] == "/data/movies/"
     assert resolved["worker"]["environment"]["REFRESH_CRON_HOUR"] == "4"
     port = resolved["gateway"]["ports"][0]

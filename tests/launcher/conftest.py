@@ -26,6 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # Variables of the developer's shell that would steer the run away from the test's own folders.
 _CLEARED = {
     "REDIS_URL",
+    "REDIS_PASSWORD",
+    "REDIS_READ_URL",
     "MOVIES_DATA",
     "DATA_DIR",
     "API_HOST",

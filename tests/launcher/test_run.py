@@ -8,9 +8,11 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -18,6 +20,7 @@ import redis
 import yaml
 
 from etl.pipeline import Build
+from etl.publish import publish
 from shared import jobs, keys
 from shared.embedded_redis import EmbeddedRedis
 from shared.settings import SAMPLE_DATA
@@ -61,6 +64,17 @@ def test_first_start_runs_the_etl_serves_queries_and_sigint_stops_every_child(
     run.wait_for(lambda: bool(run.lines("worker")), "the worker's first line")
     assert run.lines("api"), "the API's lines carry its prefix"
 
+    # Every child above works with the password the embedded Redis generated; nobody gets in without.
+    password_file = tmp_path / "var" / "redis" / "redis.password"
+    password = password_file.read_text().strip()
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    assert urlsplit(run.redis_url()).password == password
+    anonymous = redis.Redis(host="127.0.0.1", port=urlsplit(run.redis_url()).port or 0)
+    with pytest.raises(redis.AuthenticationError):
+        anonymous.ping()
+    anonymous.close()
+    assert password not in run.log()
+
     assert run.stop(signal.SIGINT) == 0
     run.assert_everything_ended()
     log = run.log()
@@ -95,6 +109,28 @@ def test_ctrl_c_stops_every_service_before_redis_and_json_logs_name_their_servic
         assert client.exists(keys.CURRENT_VERSION)
         assert not client.exists(jobs.QUEUE_NAME + ":health-check")
         client.close()
+
+
+def test_redis_password_is_added_to_a_redis_url_without_one_for_every_service(
+    tmp_path: Path, sample_build: Build, launch: LaunchFactory
+) -> None:
+    with EmbeddedRedis(tmp_path / "external", persistent=False) as protected:
+        client = redis.Redis.from_url(protected)
+        publish(client, sample_build)
+        client.close()
+        parts = urlsplit(protected)
+        password = parts.password or ""
+        bare = f"redis://127.0.0.1:{parts.port}/0"
+        run = launch(tmp_path / "var", "--no-etl", REDIS_URL=bare, REDIS_PASSWORD=password)
+        run.wait_ready()
+        status, _ = run.get("/cantidad_filmaciones_mes/enero")
+        assert status == 200
+        run.wait_for(lambda: "worker ready" in run.log(), "the worker to be ready")
+        assert "using the Redis at REDIS_URL=redis://:***@127.0.0.1" in run.log()
+        assert run.stop(signal.SIGTERM) == 0
+        run.assert_everything_ended()
+        assert password not in run.log()
+        assert not (tmp_path / "var" / "redis").exists()  # no embedded server was started
 
 
 def test_second_start_reuses_the_dataset_and_a_killed_worker_comes_back(

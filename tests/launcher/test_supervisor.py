@@ -16,7 +16,7 @@ import pytest
 
 from launcher.output import Output
 from launcher.services import ServiceSpec
-from launcher.supervisor import RestartPolicy, Supervisor, describe_exit
+from launcher.supervisor import TEMPORARY_FAILURE, RestartPolicy, Supervisor, describe_exit
 
 # A service that ignores SIGTERM, so only the stop timeout's SIGKILL ends it.
 STUBBORN = "; ".join(
@@ -80,6 +80,32 @@ async def test_a_crash_after_a_stable_run_starts_the_count_afresh(tmp_path: Path
     await _until(lambda: counter.exists() and len(counter.read_text()) >= 4)
     supervisor.request_stop("test")
     assert await task is True
+
+
+async def test_a_service_waiting_for_redis_is_restarted_without_spending_the_budget(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Exit 75 (EX_TEMPFAIL) six times, more than the 2 restarts a crashing service gets, then stay up.
+    policy = RestartPolicy(max_restarts=2, first_backoff=0.01, max_backoff=0.05, max_wait_backoff=0.02)
+    supervisor, stream = _supervisor(policy)
+    counter = tmp_path / "runs"
+    code = (
+        f"import time, pathlib; p = pathlib.Path({str(counter)!r}); "
+        "runs = len(p.read_text()) + 1 if p.exists() else 1; p.write_text('x' * runs); "
+        f"raise SystemExit({TEMPORARY_FAILURE}) if runs <= 6 else print('up', flush=True); time.sleep(60)"
+    )
+    task = asyncio.create_task(supervisor.supervise([_spec("worker", code)]))
+    await _until(lambda: "| up" in stream.getvalue())
+    assert supervisor.failure is None
+    assert caplog.text.count("restarting it in") == 6
+    assert "not a crash" in caplog.text
+    supervisor.request_stop("test")
+    assert await task is True
+
+
+def test_waiting_for_a_dependency_backs_off_to_a_short_cap() -> None:
+    policy = RestartPolicy(first_backoff=1, max_backoff=30, max_wait_backoff=5)
+    assert [policy.wait_backoff(n) for n in range(1, 6)] == [1, 2, 4, 5, 5]
 
 
 async def test_stop_is_graceful_first_then_kills_after_the_timeout(caplog: pytest.LogCaptureFixture) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
 
-from shared.embedded_redis import EmbeddedRedis, free_port, redis_executable
+from shared.embedded_redis import EmbeddedRedis
 from tests.launcher.conftest import launch
 from tests.waiting import eventually_sync
 
@@ -18,27 +17,19 @@ __all__ = ["launch"]
 
 @pytest.fixture
 def primary_and_replica(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two real Redis servers: a primary, and a read-only replica of it (`--replicaof`) in sync."""
-    primary = EmbeddedRedis(tmp_path / "primary", persistent=False, port=free_port())
+    """Two real Redis servers, each with its own password: a primary, and a read-only replica of it
+    (`--replicaof`, authenticated with the primary's password) in sync."""
+    primary = EmbeddedRedis(tmp_path / "primary", persistent=False)
     primary_url = primary.start()
-    folder = tmp_path / "replica"
-    folder.mkdir()
-    port = free_port()
-    replica = subprocess.Popen(
-        [
-            redis_executable(),
-            *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)),
-            *("--save", "", "--appendonly", "no", "--logfile", "redis.log"),
-            *("--replicaof", "127.0.0.1", str(primary.port), "--replica-read-only", "yes"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    replica_url = f"redis://127.0.0.1:{port}/0"
+    replica = EmbeddedRedis(tmp_path / "replica", persistent=False, replica_of=primary_url)
+    try:
+        replica_url = replica.start()
+    except RuntimeError:
+        primary.stop()
+        raise
     client = redis.Redis.from_url(replica_url, socket_connect_timeout=0.5)
 
     def in_sync() -> bool:
-        assert replica.poll() is None, f"the replica exited (see {folder}/redis.log)"
         try:
             return client.info("replication").get("master_link_status") == "up"
         except redis.ConnectionError:
@@ -49,6 +40,5 @@ def primary_and_replica(tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield primary_url, replica_url
     finally:
         client.close()
-        replica.terminate()
-        replica.wait(10)
+        replica.stop()
         primary.stop()

@@ -99,6 +99,41 @@ class WorkerProcess:
             self.process.wait(15)
 
 
+class WorkerEntryPoint:
+    """`python -m worker`, what `make run` and compose run, with its log in a file."""
+
+    def __init__(self, redis_url: str, tmp_path: Path, movies_data: Path = SAMPLE_DATA) -> None:
+        env = {k: v for k, v in os.environ.items() if k not in {"MOVIES_DATA", "DATA_DIR"}}
+        env.update(
+            REDIS_URL=redis_url,
+            PYTHONPATH=str(REPO_ROOT),
+            DATA_DIR=str(tmp_path / "data"),
+            MOVIES_DATA=str(movies_data),
+            REFRESH_CRON_HOUR="",
+            LOG_LEVEL="INFO",
+        )
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        self.log_path = tmp_path / "worker.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "worker"],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+        self._log.close()
+        return self.process.returncode
+
+
 @pytest.fixture
 def worker_process(published_redis_url: str, tmp_path: Path) -> Iterator[WorkerProcess]:
     """A worker process on the published sample (not started yet)."""

@@ -16,7 +16,7 @@ from arq import create_pool
 from shared import jobs, keys
 from shared.job_codec import ARQ_CODEC
 from shared.redis_client import arq_redis_settings
-from tests.worker.conftest import WorkerProcess
+from tests.worker.conftest import WorkerEntryPoint, WorkerProcess
 
 
 def test_killed_worker_takes_its_etl_child_along(
@@ -71,3 +71,41 @@ async def _enqueue(url: str, function: str, *args: object, wait: bool = False, *
         return await job.result(timeout=30, poll_delay=0.01) if wait else None
     finally:
         await pool.aclose()
+
+
+def test_refresh_of_a_killed_worker_is_run_again_by_its_replacement(
+    published_redis_url: str, tmp_path: Path, changed_source: Path
+) -> None:
+    """A worker killed mid-refresh leaves a lease naming a dead process: the worker started after
+    it (as the launcher restarts one) frees the job and its refresh lock at once and publishes."""
+    store = redis.Redis.from_url(published_redis_url)
+    old = store.get(keys.CURRENT_VERSION)
+    assert isinstance(old, bytes)
+    killed = WorkerEntryPoint(published_redis_url, tmp_path / "first", movies_data=changed_source)
+    job_id = jobs.refresh_job_id(old.decode())
+    asyncio.run(_enqueue(published_redis_url, jobs.REFRESH_DATASET, _job_id=job_id))
+    deadline = time.monotonic() + 60
+    while not (store.hget(keys.job_progress(job_id), "detalle") or b"").startswith(b"ETL"):
+        assert time.monotonic() < deadline, "the refresh never reached the ETL"
+        time.sleep(0.02)
+    assert store.exists(keys.REFRESH_LOCK)
+    killed.process.send_signal(signal.SIGKILL)
+    killed.stop()
+
+    replacement = WorkerEntryPoint(published_redis_url, tmp_path / "second", movies_data=changed_source)
+    try:
+        started = time.monotonic()
+        while store.hget(keys.job_progress(job_id), "estado") != b"complete":
+            assert replacement.process.poll() is None, replacement.log()
+            assert time.monotonic() - started < 60, replacement.log()
+            time.sleep(0.05)
+        new = store.get(keys.CURRENT_VERSION)
+        assert new is not None and new != old
+        log = replacement.log()
+        assert f"job {job_id} was left by process {killed.process.pid}" in log
+        assert "refresh lock of process" in log
+        # Retried, not counted out: the second try of two.
+        assert "try=2" in log
+    finally:
+        replacement.stop()
+        store.close()
