@@ -61,7 +61,7 @@ def published(scale: int, data: Path) -> Iterator[str]:
     """A Redis holding `data` published by the ETL (once, for every suite of this scale)."""
     given = os.environ.get(f"BENCH_REDIS_URL_{scale}X")
     if given:
-        _say(f"\n{scale}x: la versión ya publicada en {given}")
+        _say(f"\n{scale}x: la versión ya publicada en BENCH_REDIS_URL_{scale}X")
         yield given
         return
     with (
