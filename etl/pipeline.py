@@ -13,13 +13,14 @@ import redis
 
 from etl import answers, layout, recommender, search_index
 from etl.artefacts import QueryArtefacts, build_artefacts
+from etl.credits_reader import CreditsReader
 from etl.extract import read_credits, read_movies
 from etl.memory import release_freed_memory
 from etl.progress import Progress, ProgressCallback
 from etl.publish import Fields, dumps, publish
 from etl.quality import QualityReport
 from etl.recommender import RecommenderModel
-from etl.transform import clean_credits, clean_movies
+from etl.transform import clean_credits, clean_movies, keep_clean
 from shared import keys
 from shared.settings import EtlSettings
 from shared.source import RawSource, content_digest, locate
@@ -167,9 +168,24 @@ def build_release(source: Path, data_dir: Path, *, progress: Progress | None = N
     digest = content_digest(raw)
     version = keys.new_version(digest)
     report = QualityReport()
-    movies, cast, directors = _clean_tables(raw, report, progress)
+    with CreditsReader(raw) as reader:
+        progress.start(STEPS[0])
+        raw_movies = read_movies(raw)
+        progress.finish()
+        progress.start(STEPS[1])
+        movies = clean_movies(raw_movies, report)
+        del raw_movies
+        release_freed_memory()
+        progress.finish()
+        progress.start(STEPS[2])
+        # While the child still reads the credits: the recommender's text block needs only the movies.
+        text = recommender.text_feature(movies)
+        cast, directors = keep_clean(reader.result(), movies["id"], report)
+        release_freed_memory()
+        progress.finish()
     progress.start(STEPS[3])
-    model = recommender.fit(movies, cast, directors).to_redis_fields()
+    model = recommender.fit(movies, cast, directors, made={"text": text}).to_redis_fields()
+    del text
     release_freed_memory()
     progress.finish()
     progress.start(STEPS[5])
