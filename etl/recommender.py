@@ -12,7 +12,7 @@ see `quality_prior`). The weights were fitted on the tuning half of the seeds on
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,13 +110,17 @@ def _people(frame: pd.DataFrame, ids: Sequence[int], labels: Labels) -> Tokens:
         return [[] for _ in ids]
     # A plain dict of lists: groupby(...).agg(list) builds a Series per group, ~50k of them.
     lookup: dict[int, list[str]] = {}
+    # One token string per person, however many films they are credited in.
+    tokens: dict[int, str] = {}
     names = frame["name"].tolist() if "name" in frame else [""] * len(frame)
     for movie_id, person_id, name in zip(
         frame["movie_id"].tolist(), frame["person_id"].tolist(), names, strict=True
     ):
-        token = f"p{person_id}"
+        token = tokens.get(person_id)
+        if token is None:
+            token = tokens[person_id] = f"p{person_id}"
+            labels.setdefault(token, str(name))
         lookup.setdefault(movie_id, []).append(token)
-        labels.setdefault(token, str(name))
     return [lookup.get(movie_id, []) for movie_id in ids]
 
 
@@ -136,15 +140,12 @@ def _years(movies: pd.DataFrame) -> list[int | None]:
     return [None if gap else int(y) for y, gap in zip(years.tolist(), missing, strict=True)]
 
 
-def metadata_tokens(
-    movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.DataFrame
-) -> tuple[dict[str, Tokens], dict[str, Labels]]:
-    """Token lists per movie for each metadata block (the text block has its own vectorizer), and
-    for the blocks a reason can name, what each token stands for."""
-    ids = movies["id"].astype("int64").tolist()
-    leading = cast[cast["order"] < LEADING_CAST] if len(cast) else cast
-    labels: dict[str, Labels] = {name: {} for name in REASON_BLOCKS}
-    collection = movies["collection_id"] if "collection_id" in movies else pd.Series([None] * len(ids))
+def _collections(movies: pd.DataFrame, labels: Labels) -> Tokens:
+    collection = (
+        movies["collection_id"]
+        if "collection_id" in movies
+        else pd.Series([None] * len(movies), dtype=object)
+    )
     # Missing values found for the whole column at once: pd.isna per cell costs ~5 µs each.
     known = collection.notna().tolist()
     collection_names = movies["collection_name"].tolist()
@@ -153,33 +154,53 @@ def metadata_tokens(
         token = f"c{int(cid)}" if has_id else (f"c_{_slug(name)}" if isinstance(name, str) and name else "")
         collections.append([token] if token else [])
         if token and isinstance(name, str) and name:
-            labels["collection"].setdefault(token, name)
-    years = _years(movies)
-    blocks: dict[str, Tokens] = {}
-    blocks["genres"] = _slugs(movies["genres"].tolist(), labels["genres"])
-    blocks["collection"] = collections
-    blocks["directors"] = _people(directors, ids, labels["directors"])
-    blocks["cast"] = _people(leading, ids, labels["cast"])
-    blocks["title"] = [_title_words(t) for t in movies["title"].tolist()]
-    blocks["language"] = _slugs(
-        ([v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist()),
-        labels["language"],
-    )
-    blocks["decade"] = [[] if y is None else [f"d{y // 10}"] for y in years]
-    # Overlapping 5- and 3-year windows: films a few years apart share some, decades apart none.
-    blocks["era"] = [[] if y is None else [f"f{y // 5}", f"g{(y + 2) // 5}", f"t{y // 3}"] for y in years]
-    blocks["companies"] = (
-        _slugs(movies["production_companies"].tolist())
-        if "production_companies" in movies
-        else [[] for _ in ids]
-    )
-    return blocks, labels
+            labels.setdefault(token, name)
+    return collections
+
+
+def _by_year(movies: pd.DataFrame, tokens_of: Callable[[int], list[str]]) -> Tokens:
+    """Per movie, the tokens of its release year; films of one year share one list."""
+    shared: dict[int, list[str]] = {}
+    no_year: list[str] = []
+    return [no_year if y is None else shared.setdefault(y, tokens_of(y)) for y in _years(movies)]
+
+
+def block_tokens(
+    name: str, movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.DataFrame
+) -> tuple[Tokens, Labels]:
+    """Token lists per movie for one metadata block (the text block has its own vectorizer) and,
+    for a block a reason can name, what each token stands for. One block at a time: the token
+    lists of every block together are a few million Python strings at ten times the catalogue."""
+    labels: Labels = {}
+    if name == "genres":
+        return _slugs(movies["genres"].tolist(), labels), labels
+    if name == "collection":
+        return _collections(movies, labels), labels
+    if name == "directors":
+        return _people(directors, movies["id"].astype("int64").tolist(), labels), labels
+    if name == "cast":
+        leading = cast[cast["order"] < LEADING_CAST] if len(cast) else cast
+        return _people(leading, movies["id"].astype("int64").tolist(), labels), labels
+    if name == "title":
+        return [_title_words(t) for t in movies["title"].tolist()], labels
+    if name == "language":
+        languages = ([v] if isinstance(v, str) and v else [] for v in movies["original_language"].tolist())
+        return _slugs(languages, labels), labels
+    if name == "decade":
+        return _by_year(movies, lambda y: [f"d{y // 10}"]), labels
+    if name == "era":
+        # Overlapping 5- and 3-year windows: films a few years apart share some, decades apart none.
+        return _by_year(movies, lambda y: [f"f{y // 5}", f"g{(y + 2) // 5}", f"t{y // 3}"]), labels
+    if name == "companies":
+        if "production_companies" not in movies:
+            return [[] for _ in range(len(movies))], labels
+        return _slugs(movies["production_companies"].tolist()), labels
+    raise ValueError(f"unknown feature block {name!r}")
 
 
 def _text_block(movies: pd.DataFrame) -> sparse.csr_matrix:
-    documents = [
-        _text(o, t) for o, t in zip(movies["overview"].tolist(), movies["tagline"].tolist(), strict=True)
-    ]
+    # A generator: the joined texts are made one batch at a time, never all at once.
+    documents = (_text(o, t) for o, t in zip(movies["overview"], movies["tagline"], strict=True))
     # Words of 2+ letters seen in at least 2 films and in at most half of them.
     return text_matrix(documents, _TEXT_TOKEN, min_df=2, max_df=0.5)
 
@@ -198,39 +219,51 @@ def feature_blocks(
     """Every block (or those in `names`), in FeatureWeights' order; fitted once, weighted many times."""
     wanted = set(names) if names is not None else set(FeatureWeights.__dataclass_fields__)
     result: dict[str, FeatureBlock] = {}
-    tokens, labels = metadata_tokens(movies, cast, directors)
     for name in FeatureWeights.__dataclass_fields__:
         if name not in wanted:
             continue
         if name == "text":
             result[name] = FeatureBlock(l2_normalize(_text_block(movies)))
             continue
-        matrix, terms = token_matrix_and_terms(tokens[name])
-        names_of = labels.get(name)
-        block_labels = tuple(names_of.get(t, t) for t in terms) if names_of is not None else ()
+        tokens, labels = block_tokens(name, movies, cast, directors)
+        matrix, terms = token_matrix_and_terms(tokens)
+        del tokens
+        block_labels = tuple(labels.get(t, t) for t in terms) if name in REASON_BLOCKS else ()
         result[name] = FeatureBlock(l2_normalize(matrix), block_labels)
     return result
 
 
 def combine(
-    blocks: dict[str, FeatureBlock], weights: FeatureWeights, rows: int
+    blocks: dict[str, FeatureBlock], weights: FeatureWeights, rows: int, *, consume: bool = False
 ) -> tuple[sparse.csr_matrix, Columns]:
-    """The stacked, weighted, row-normalised float32 matrix and where each block's columns are."""
+    """The stacked, weighted, row-normalised float32 matrix and where each block's columns are.
+
+    `consume=True` weights the blocks' own matrices in place and empties `blocks` (a fit needs
+    them no more), so a second copy of every block never exists next to the stacked one.
+    """
     w = weights.as_dict()
     parts: list[sparse.csr_matrix] = []
     layout: list[Block] = []
     start = 0
-    for name, block in blocks.items():
+    for name in list(blocks):
+        block = blocks.pop(name) if consume else blocks[name]
         if w.get(name, 0.0) <= 0 or block.matrix.shape[1] == 0:
             continue
-        parts.append(block.matrix * w[name])
+        if consume:
+            block.matrix.data *= w[name]
+            parts.append(block.matrix)
+        else:
+            parts.append(block.matrix * w[name])
         end = start + block.matrix.shape[1]
         layout.append(Block(name, start, end, block.labels))
         start = end
+        del block
     if not parts:
         return sparse.csr_matrix((rows, 1), dtype=np.float32), Columns()
     stacked = sparse.hstack(parts, format="csr", dtype=np.float32)
-    result: sparse.csr_matrix = l2_normalize(stacked).astype(np.float32)
+    parts.clear()
+    result: sparse.csr_matrix = l2_normalize(stacked).astype(np.float32, copy=False)
+    del stacked
     result.eliminate_zeros()
     return result, Columns(tuple(layout))
 
@@ -278,7 +311,8 @@ def fit(
 ) -> RecommenderModel:
     """Fit the feature blocks over the whole catalogue; rows are L2-normalised (dot = cosine)."""
     names = [name for name, value in weights.as_dict().items() if value > 0]
-    matrix, columns = combine(feature_blocks(movies, cast, directors, names), weights, len(movies))
+    blocks = feature_blocks(movies, cast, directors, names)
+    matrix, columns = combine(blocks, weights, len(movies), consume=True)
     return assemble(movies, matrix, columns, params, prior=prior)
 
 

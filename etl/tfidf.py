@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from itertools import chain, islice
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,41 +50,64 @@ without would yet you your yours yourself yourselves
 
 
 _BATCH = 4_096
+# Rows normalised at a time: the float64 intermediates then cost a slice, not the whole matrix.
+_NORMALIZE_ROWS = 65_536
+
+
+def _batch_counts(
+    batch: list[Sequence[str]], vocabulary: dict[str, int]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.int64]]:
+    """One batch's rows, summed and sorted by column: data, columns and row lengths."""
+    lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+    flat = np.fromiter(chain.from_iterable(batch), dtype=object, count=int(lengths.sum()))
+    codes, uniques = pd.factorize(flat)
+    # The batch's terms in their order of first appearance; new ones numbered after all
+    # earlier ones, so the numbering is the order of first appearance over all documents.
+    known = np.fromiter(
+        (vocabulary.setdefault(term, len(vocabulary)) for term in uniques),
+        dtype=np.int64,
+        count=len(uniques),
+    )
+    rows = np.repeat(np.arange(len(batch), dtype=np.int64), lengths)
+    part = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.float32), (rows, known[codes])),
+        shape=(len(batch), max(len(vocabulary), 1)),
+        dtype=np.float32,
+    )
+    part.sum_duplicates()
+    return part.data, part.indices, np.diff(part.indptr)
 
 
 def _counts(documents: Iterable[Sequence[str]]) -> tuple[sparse.csr_matrix, npt.NDArray[np.object_]]:
     """Document-term counts (float32) and the terms, a term's column being its order of first
     appearance, each row sorted by column: the matrix scikit-learn's CountVectorizer counts.
 
-    Documents are taken a batch at a time, so only one batch's tokens (Python strings, ~60 bytes
-    each, 2.5 million for the overviews) are alive at once; the rest is kept as integer codes.
+    Documents are counted a batch at a time and each batch is kept summed (one entry per term
+    of a document, not one per token), so neither the tokens (Python strings, ~60 bytes each)
+    nor one code per token are ever alive for the whole corpus.
     """
     vocabulary: dict[str, int] = {}
-    code_parts: list[npt.NDArray[np.int64]] = []
+    data_parts: list[npt.NDArray[np.float32]] = []
+    column_parts: list[npt.NDArray[np.signedinteger[Any]]] = []
     length_parts: list[npt.NDArray[np.int64]] = []
     items = iter(documents)
     while batch := list(islice(items, _BATCH)):
-        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
-        flat = np.fromiter(chain.from_iterable(batch), dtype=object, count=int(lengths.sum()))
-        codes, uniques = pd.factorize(flat)
-        # The batch's terms in their order of first appearance; new ones numbered after all
-        # earlier ones, so the numbering is the order of first appearance over all documents.
-        known = np.fromiter(
-            (vocabulary.setdefault(term, len(vocabulary)) for term in uniques),
-            dtype=np.int64,
-            count=len(uniques),
-        )
-        code_parts.append(known[codes])
+        data, columns, lengths = _batch_counts(batch, vocabulary)
+        data_parts.append(data)
+        column_parts.append(columns)
         length_parts.append(lengths)
     lengths = np.concatenate(length_parts) if length_parts else np.zeros(0, dtype=np.int64)
-    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    data = np.concatenate(data_parts) if data_parts else np.zeros(0, dtype=np.float32)
+    del data_parts
+    columns = np.concatenate(column_parts) if column_parts else np.zeros(0, dtype=np.int32)
+    del column_parts
+    # scipy narrows the index arrays to int32 whenever they fit, as it does for the counts
+    # built from (row, column) pairs.
     counts = sparse.csr_matrix(
-        (np.ones(len(codes), dtype=np.float32), (rows, codes)),
-        shape=(len(lengths), len(vocabulary)),
-        dtype=np.float32,
+        (data, columns, indptr), shape=(len(lengths), len(vocabulary)), dtype=np.float32
     )
-    counts.sum_duplicates()
     terms = np.empty(len(vocabulary), dtype=object)
     terms[:] = list(vocabulary)
     return counts, terms
@@ -109,20 +133,29 @@ def _alphabetical(counts: sparse.csr_matrix, terms: npt.NDArray[np.object_]) -> 
 
 def l2_normalize(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows scaled to unit L2 norm, as `sklearn.preprocessing.normalize` does it on float32 CSR:
-    squares in float32, summed in float64 in stored order, each entry divided in float64 and
-    rounded back to float32; an all-zero row is left alone."""
-    data = matrix.data
-    squares = sparse.csr_matrix(
-        ((data * data).astype(np.float64), matrix.indices, matrix.indptr), shape=matrix.shape
-    )
-    # A CSR product with ones adds each row's entries one by one, in stored order.
-    sums = squares @ np.ones(matrix.shape[1], dtype=np.float64)
-    norms = np.sqrt(sums)
-    norms[sums == 0.0] = 1.0
-    scaled = data.astype(np.float64) / np.repeat(norms, np.diff(matrix.indptr))
-    return sparse.csr_matrix(
-        (scaled.astype(np.float32), matrix.indices.copy(), matrix.indptr.copy()), shape=matrix.shape
-    )
+    squares in float32, summed in float64 in stored order, each entry divided in float64 and rounded back
+    to float32; an all-zero row is left alone. Done `_NORMALIZE_ROWS` rows at a time, so the
+    float64 intermediates never cost more than a slice of the matrix."""
+    data, indices, indptr = matrix.data, matrix.indices, matrix.indptr
+    scaled = np.empty(len(data), dtype=np.float32)
+    ones = np.ones(matrix.shape[1], dtype=np.float64)
+    for first in range(0, matrix.shape[0], _NORMALIZE_ROWS):
+        last = min(first + _NORMALIZE_ROWS, matrix.shape[0])
+        start, end = int(indptr[first]), int(indptr[last])
+        values = data[start:end].astype(np.float64)
+        # The squares are float32 products, as scikit-learn computes them, then widened.
+        squares = (data[start:end] * data[start:end]).astype(np.float64)
+        rows = sparse.csr_matrix(
+            (squares, indices[start:end], indptr[first : last + 1] - start),
+            shape=(last - first, matrix.shape[1]),
+        )
+        # A CSR product with ones adds each row's entries one by one, in stored order.
+        sums = rows @ ones
+        norms = np.sqrt(sums)
+        norms[sums == 0.0] = 1.0
+        values /= np.repeat(norms, np.diff(indptr[first : last + 1]))
+        scaled[start:end] = values
+    return sparse.csr_matrix((scaled, indices.copy(), indptr.copy()), shape=matrix.shape)
 
 
 def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -158,23 +191,25 @@ def token_matrix_and_terms(
 
 
 def text_matrix(
-    documents: Sequence[str], token_pattern: str, min_df: int, max_df: float
+    documents: Iterable[str], token_pattern: str, min_df: int, max_df: float
 ) -> sparse.csr_matrix:
     """`TfidfVectorizer(stop_words="english", token_pattern=..., min_df=..., max_df=...,
     sublinear_tf=True, dtype=float32)` on text; where scikit-learn would refuse (no word left),
-    a matrix without columns."""
+    a matrix without columns. `documents` is read once, so it may be a generator."""
     pattern = re.compile(token_pattern)
     counts, terms = _counts(pattern.findall(document.lower()) for document in documents)
-    counts, terms = _keep(
-        counts, terms, np.fromiter((t not in ENGLISH_STOP_WORDS for t in terms), bool, len(terms))
-    )
-    highest, lowest = max_df * len(documents), min_df
-    if not len(terms) or highest < lowest:
-        return _empty(len(documents))
+    highest, lowest = max_df * counts.shape[0], min_df
+    # A term's document frequency does not depend on the other terms: stop words and rare or
+    # common terms are dropped in one pass (one copy of the counts, not two).
+    wanted = np.fromiter((t not in ENGLISH_STOP_WORDS for t in terms), bool, len(terms))
+    if not wanted.any() or highest < lowest:
+        return _empty(counts.shape[0])
     df = np.bincount(counts.indices, minlength=len(terms))
-    counts, terms = _keep(counts, terms, (df <= highest) & (df >= lowest))
-    if not len(terms):
-        return _empty(len(documents))
+    wanted &= (df <= highest) & (df >= lowest)
+    del df
+    if not wanted.any():
+        return _empty(counts.shape[0])
+    counts, terms = _keep(counts, terms, wanted)
     return _tfidf(_alphabetical(counts, terms))
 
 
