@@ -58,6 +58,15 @@ def outcome(
         mixed=versions_mixed(window),
     )
     result.misses = _misses(result, during, redis_fault)
+    if redis_fault:
+        # The API answers at once; the worker's own return shows in the first recommendation it computed.
+        computed = [
+            a.sent + a.seconds - fault.ended for a in after if a.kind == "uncached" and a.status == 200
+        ]
+        if computed:
+            fault.notes.append(
+                f"first recommendation computed by the worker {min(computed):.2f} s after Redis was back"
+            )
     return result
 
 
