@@ -11,7 +11,7 @@ import orjson
 import pandas as pd
 import redis
 
-from etl import layout, recommender, search_index
+from etl import answers, layout, recommender, search_index
 from etl.artefacts import QueryArtefacts, build_artefacts
 from etl.extract import read_credits, read_movies
 from etl.memory import release_freed_memory
@@ -22,10 +22,12 @@ from etl.recommender import RecommenderModel
 from etl.transform import clean_credits, clean_movies
 from shared import keys
 from shared.settings import EtlSettings
-from shared.source import content_digest, locate
+from shared.source import RawSource, content_digest, locate
 from shared.wording.jobs import ETL_STEPS
 
 logger = logging.getLogger(__name__)
+
+Tables = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 # Named in Spanish: the worker relays them to admins as a refresh's progress.
 STEPS = list(ETL_STEPS)
@@ -46,40 +48,33 @@ class Build:
     model: RecommenderModel
 
     def meta(self) -> dict[str, str]:
-        return {
-            "version": self.version,
-            "source_digest": self.source_digest,
-            "created_at": self.version.split("-", 1)[0],
-            "movies": str(len(self.movies)),
-            "cast_rows": str(len(self.cast)),
-            "director_rows": str(len(self.directors)),
-        }
+        return _meta(self.version, self.source_digest, (self.movies, self.cast, self.directors))
 
     def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]:
         return _payload(self.version, self.artefacts, self.model)
 
-    def release(self) -> Release:
-        """What publishing needs, without the clean tables (already on disk by now)."""
-        return Release(self.version, self.source_digest, self.meta(), self.artefacts, self.model)
-
 
 @dataclass(frozen=True)
 class Release:
-    """A build as publishing sees it: its answers and model. Publishing serialises the model
-    (a few copies of its matrix, ~600 MB at ten times the catalogue); without the clean tables
-    alive at the same time, that is not on top of them."""
+    """A version as `python -m etl` and the worker's refresh publish it: the model already
+    serialised, the movies table cut to what the answers read, and the answers made from the
+    tables one key family at a time while publishing (never all their records at once)."""
 
     version: str
     source_digest: str
     fields: dict[str, str]
-    artefacts: QueryArtefacts
-    model: RecommenderModel
+    report: QualityReport
+    model: dict[str, bytes]
+    movies: pd.DataFrame
+    cast: pd.DataFrame
+    directors: pd.DataFrame
 
     def meta(self) -> dict[str, str]:
         return self.fields
 
     def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]:
-        return _payload(self.version, self.artefacts, self.model)
+        yield keys.model(self.version), self.model
+        yield from answers.payload(self.version, self.movies, self.cast, self.directors)
 
 
 def _payload(v: str, a: QueryArtefacts, model: RecommenderModel) -> Iterator[tuple[str, Fields | bytes]]:
@@ -97,14 +92,8 @@ def _payload(v: str, a: QueryArtefacts, model: RecommenderModel) -> Iterator[tup
     yield from search_index.payload(v, a.movies)
 
 
-def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = None) -> Build:
-    """Raw Kaggle files -> clean tables on disk and everything a version needs, without Redis."""
-    progress = progress or Progress(STEPS)
-    raw = locate(source)
-    digest = content_digest(raw)
-    version = keys.new_version(digest)
-    report = QualityReport()
-
+def _clean_tables(raw: RawSource, report: QualityReport, progress: Progress) -> Tables:
+    """Steps 1-3: the clean movies, cast and directors tables."""
     progress.start(STEPS[0])
     raw_movies = read_movies(raw)
     progress.finish()
@@ -117,17 +106,11 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     cast, directors = clean_credits(read_credits(raw), movies["id"], report)
     release_freed_memory()
     progress.finish()
-    # The model first: fitting it needs a transient ~1.5 GB at ten times the catalogue, and
-    # the answers' records (1.2 GB there) are better built after that memory is returned.
-    progress.start(STEPS[3])
-    model = recommender.fit(movies, cast, directors)
-    release_freed_memory()
-    progress.finish()
-    progress.start(STEPS[4])
-    artefacts = build_artefacts(movies, cast, directors)
-    progress.finish()
+    return movies, cast, directors
 
-    progress.start(STEPS[5])
+
+def _write_tables(data_dir: Path, version: str, tables: Tables, report: QualityReport) -> Path:
+    movies, cast, directors = tables
     folder = layout.build_dir(data_dir, version)
     folder.mkdir(parents=True, exist_ok=True)
     movies.to_parquet(folder / layout.MOVIES, index=False)
@@ -136,8 +119,69 @@ def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = N
     report.write(folder / layout.QUALITY)
     # The marker moves last, so a tool never reads a half-written folder.
     (layout.datasets_dir(data_dir) / layout.LATEST).write_text(version + "\n")
+    return folder
+
+
+def _meta(version: str, digest: str, tables: Tables) -> dict[str, str]:
+    movies, cast, directors = tables
+    return {
+        "version": version,
+        "source_digest": digest,
+        "created_at": version.split("-", 1)[0],
+        "movies": str(len(movies)),
+        "cast_rows": str(len(cast)),
+        "director_rows": str(len(directors)),
+    }
+
+
+def build_dataset(source: Path, data_dir: Path, *, progress: Progress | None = None) -> Build:
+    """Raw Kaggle files -> clean tables on disk and everything a version needs, without Redis."""
+    progress = progress or Progress(STEPS)
+    raw = locate(source)
+    digest = content_digest(raw)
+    version = keys.new_version(digest)
+    report = QualityReport()
+
+    movies, cast, directors = _clean_tables(raw, report, progress)
+    # The model first: fitting it needs a transient ~0.8 GB at ten times the catalogue, and
+    # the answers' records (1.2 GB there) are better built after that memory is returned.
+    progress.start(STEPS[3])
+    model = recommender.fit(movies, cast, directors)
+    release_freed_memory()
+    progress.finish()
+    progress.start(STEPS[4])
+    artefacts = build_artefacts(movies, cast, directors)
+    progress.finish()
+    progress.start(STEPS[5])
+    folder = _write_tables(data_dir, version, (movies, cast, directors), report)
     progress.finish()
     return Build(version, digest, folder, movies, cast, directors, report, artefacts, model)
+
+
+def build_release(source: Path, data_dir: Path, *, progress: Progress | None = None) -> Release:
+    """Raw Kaggle files -> clean tables on disk and a version ready to publish, in the least
+    memory: the fitted model kept only as its Redis bytes, the answers left to be made while
+    publishing (`Build`, by contrast, holds every record, for tests and tools)."""
+    progress = progress or Progress(STEPS)
+    raw = locate(source)
+    digest = content_digest(raw)
+    version = keys.new_version(digest)
+    report = QualityReport()
+    movies, cast, directors = _clean_tables(raw, report, progress)
+    progress.start(STEPS[3])
+    model = recommender.fit(movies, cast, directors).to_redis_fields()
+    release_freed_memory()
+    progress.finish()
+    progress.start(STEPS[5])
+    _write_tables(data_dir, version, (movies, cast, directors), report)
+    progress.finish()
+    progress.start(STEPS[4])
+    meta = _meta(version, digest, (movies, cast, directors))
+    # The answers read a few columns: the overviews, taglines and lists go before they are made.
+    movies = movies[list(answers.ANSWER_COLUMNS)]
+    release_freed_memory()
+    progress.finish()
+    return Release(version, digest, meta, report, model, movies, cast, directors)
 
 
 def run(settings: EtlSettings, *, on_progress: ProgressCallback | None = None) -> str:
@@ -145,11 +189,8 @@ def run(settings: EtlSettings, *, on_progress: ProgressCallback | None = None) -
     `settings.redis_url` (which must be set: the entry point starts an embedded one when needed)."""
     url = settings.redis_address()
     progress = Progress(STEPS, on_progress)
-    build = build_dataset(settings.movies_data, settings.data_dir, progress=progress)
-    logger.info("calidad de datos:\n%s", build.report.summary())
-    release = build.release()
-    del build
-    release_freed_memory()
+    release = build_release(settings.movies_data, settings.data_dir, progress=progress)
+    logger.info("calidad de datos:\n%s", release.report.summary())
     client = redis.Redis.from_url(url)
     try:
         progress.start(STEPS[6])

@@ -28,18 +28,26 @@ COMPLETE, TRUNCATED = "c", "t"
 Record = Mapping[str, Any]
 
 
+# What a card shows: id, title, year, popularity, votes, poster path.
+CardRow = tuple[int, str, int, float, int, str | None]
+
+
 def card(movie: Record) -> bytes:
-    return orjson.dumps(
-        [
+    return card_of(
+        (
             movie["id"],
             movie["titulo"],
             movie["anio"],
             movie["popularidad"],
             movie["votos"],
             movie.get("poster_path"),
-            fold(str(movie["titulo"])),
-        ]
+        )
     )
+
+
+def card_of(row: CardRow) -> bytes:
+    """A result's card: what `/buscar` shows of a film, and its folded title to narrow by."""
+    return orjson.dumps([*row, fold(str(row[1]))])
 
 
 def _members(titles: Mapping[int, str], places: Mapping[int, int], films: int) -> list[tuple[str, int, int]]:
@@ -70,10 +78,17 @@ def _members(titles: Mapping[int, str], places: Mapping[int, int], films: int) -
 
 def prefix_entries(movies: Mapping[int, Record]) -> Iterator[tuple[str, bytes]]:
     """(folded prefix, `c|id,id,...` or `t|id,...`) for every prefix the index keeps."""
-    titles = {movie_id: fold(str(movie["titulo"])) for movie_id, movie in movies.items()}
-    by_place = sorted(titles, key=lambda movie_id: (-int(movies[movie_id].get("votos") or 0), movie_id))
+    titles = {movie_id: str(movie["titulo"]) for movie_id, movie in movies.items()}
+    votes = {movie_id: int(movie.get("votos") or 0) for movie_id, movie in movies.items()}
+    return ranked_prefixes(titles, votes)
+
+
+def ranked_prefixes(titles: Mapping[int, str], votes: Mapping[int, int]) -> Iterator[tuple[str, bytes]]:
+    """`prefix_entries` from each film's title and vote count."""
+    folded = {movie_id: fold(title) for movie_id, title in titles.items()}
+    by_place = sorted(folded, key=lambda movie_id: (-votes[movie_id], movie_id))
     films = max(len(by_place), 1)
-    active = _members(titles, {movie_id: place for place, movie_id in enumerate(by_place)}, films)
+    active = _members(folded, {movie_id: place for place, movie_id in enumerate(by_place)}, films)
     exact = EXACT - TITLE_START
     depth = 1
     while active:

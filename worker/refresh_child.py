@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     url = str(settings.redis_url)
 
-    from etl.pipeline import STEPS, build_dataset
+    from etl.pipeline import STEPS, build_release
     from etl.progress import Progress
     from etl.publish import publish
 
@@ -69,11 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _emit(PROGRESS, 10 + round(percent * 0.8), wording.etl_step(detail))
 
     progress = Progress(STEPS, step)
-    build = build_dataset(args.source, args.data_dir, progress=progress)
+    release = build_release(args.source, args.data_dir, progress=progress)
     progress.start(STEPS[-1])
     client = redis.Redis.from_url(url)
     try:
-        version = publish(client, build)
+        version = publish(client, release)
     finally:
         client.close()
     progress.finish()
