@@ -14,6 +14,7 @@ from arq.constants import in_progress_key_prefix, result_key_prefix
 from benchmarks.chaos.load import Load
 from benchmarks.chaos.system import ADMIN_TOKEN, System
 from shared import jobs
+from shared.jobs import JobState
 
 # A job the system was running when the fault hit must end within this (answered, or reported failed).
 JOB_DEADLINE_SECONDS = 90.0
@@ -106,13 +107,14 @@ async def worker_killed_mid_refresh(system: System) -> Fault:
         state = ""
         while time.monotonic() < deadline:
             state = (await http.get(f"/admin/jobs/{job_id}")).json()["estado"]
-            if state in ("complete", "failed"):
+            if JobState.parse(state) in (JobState.COMPLETE, JobState.FAILED):
                 break
             await asyncio.sleep(0.2)
         after = (await http.get("/readyz")).json()["dataset_version"]
-    fault.jobs_lost = 0 if state in ("complete", "failed") else 1
+    finished = JobState.parse(state)
+    fault.jobs_lost = 0 if finished is not None and finished.finished else 1
     fault.notes.append(f"refresh {state or 'unknown'} {time.monotonic() - started:.1f} s after the kill")
-    if state == "complete" and after == before:
+    if finished == JobState.COMPLETE and after == before:
         fault.notes.append("the refresh completed but no new version is served")
         fault.jobs_lost = 1
     return fault

@@ -193,10 +193,13 @@ async def test_tls_with_a_private_certificate_authority(tls_redis: tuple[int, Pa
 
 async def test_a_server_that_accepts_and_never_answers_times_out_as_a_redis_error() -> None:
     """A stopped Redis (SIGSTOP) still accepts connections: the AUTH of a new one gets no reply."""
+    served = asyncio.Event()
 
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read()  # until the client gives up and closes
         writer.close()
+        await writer.wait_closed()
+        served.set()
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -206,4 +209,6 @@ async def test_a_server_that_accepts_and_never_answers_times_out_as_a_redis_erro
             await client.execute_command("GET", "x")
     finally:
         await client.aclose()
+        await asyncio.wait_for(served.wait(), 5)
         server.close()
+        await server.wait_closed()
