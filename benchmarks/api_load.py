@@ -8,7 +8,10 @@ loaded on the gateway as deployed (answer memo on) and, right after, on a second
 with API_REMEMBER_ANSWERS=false, where every answer is read from Redis (`--no-compare-without-memo` skips it).
 Beside requests/s it prints the server's CPU time per request (user + system time of the uvicorn
 processes over the requests answered) and its ratio to the trivial app's: on a machine loaded by
-others, requests/s drift with the neighbours while CPU per request holds.
+others, requests/s drift with the neighbours while CPU per request holds. It also prints the API's
+RSS and checks that homonym titles and names answer exactly (`benchmarks.homonyms`). With
+`--scale N` it publishes the catalogue N times over (`benchmarks.scale`); with `--redis-url` it
+loads the version already published there.
 """
 
 from __future__ import annotations
@@ -39,7 +42,11 @@ import orjson
 import psutil
 import redis
 
+from benchmarks import homonyms
+from benchmarks.common import until_answered
+from benchmarks.etl_bench import scaled_source
 from benchmarks.search_paths import typed_searches
+from benchmarks.summary import CPU_RATIO, P99, RATIO, ByScale, Figures
 from etl.publish import current_version
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis, free_port
@@ -93,6 +100,8 @@ class BestKnown:
     titles: list[str]
     actors: list[str]
     directors: list[str]
+    # The title catalogue as published: [id, title, year, votes] per film.
+    catalogue: list[list[Any]] = dataclasses.field(default_factory=list)
 
 
 def best_known(url: str) -> BestKnown:
@@ -116,6 +125,7 @@ def best_known(url: str) -> BestKnown:
         titles=[str(row[1]) for row in sorted(titles, key=lambda row: -row[3])],
         actors=[str(row[0]) for row in sorted(actors, key=lambda row: -row[1])],
         directors=[str(row[0]) for row in sorted(directors, key=lambda row: -row[1])],
+        catalogue=titles,
     )
 
 
@@ -138,12 +148,16 @@ def pick_mixed(known: BestKnown, count: int) -> list[str]:
     """`count` distinct questions over six query routes: the best known titles and people, every
     month and weekday, in an order that mixes the routes."""
     per_route = count // 4
-    titles = list(dict.fromkeys(known.titles[: per_route // 2]))
+    # Distinct first, then the best known: at N times the catalogue every title comes N times in
+    # a row (its copies have the same votes), and the load must not shrink to a tenth.
+    titles = list(dict.fromkeys(known.titles))[: per_route // 2]
+    actors = list(dict.fromkeys(known.actors))[:per_route]
+    directors = list(dict.fromkeys(known.directors))[:per_route]
     groups = [
         [f"/score_titulo/{quote(t, safe='')}" for t in titles],
         [f"/votos_titulo/{quote(t, safe='')}" for t in titles],
-        [f"/get_actor/{quote(a, safe='')}" for a in dict.fromkeys(known.actors[:per_route])],
-        [f"/get_director/{quote(d, safe='')}" for d in dict.fromkeys(known.directors[:per_route])],
+        [f"/get_actor/{quote(a, safe='')}" for a in actors],
+        [f"/get_director/{quote(d, safe='')}" for d in directors],
         [f"/cantidad_filmaciones_mes/{m}" for m in MONTHS]
         + [f"/cantidad_filmaciones_dia/{quote(d, safe='')}" for d in WEEKDAYS],
     ]
@@ -182,6 +196,14 @@ class Server:
 
     base: str
     process: psutil.Process
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server's processes together."""
+        total = 0
+        for process in [self.process, *self.process.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += process.memory_info().rss
+        return total / 1e6
 
     def cpu_seconds(self) -> float:
         total = 0.0
@@ -343,11 +365,17 @@ def _percentile(histogram: list[tuple[float, int]], share: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return measure(argv)[0]
+
+
+def measure(argv: list[str] | None = None) -> tuple[int, ByScale]:
+    """The benchmark, its exit code and its figures at its scale (for `benchmarks.summary`)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=int, default=10, help="duration of each run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (same for both apps)")
     parser.add_argument("--redis-url", help="bench against an already published Redis (skips the ETL)")
+    parser.add_argument("--scale", type=int, default=1, help="publish the catalogue N times over")
     parser.add_argument(
         "--mixed",
         type=int,
@@ -377,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             import locust  # noqa: F401
         except ImportError:
             logger.warning("neither wrk nor locust is installed: skipping the API load benchmark")
-            return 0
+            return 0, {}
         driver, tool = run_locust, "locust"
 
     with contextlib.ExitStack() as stack:
@@ -385,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         if not url:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cartelera-bench-")))
             url = stack.enter_context(EmbeddedRedis(folder / "redis", persistent=False))
-            source = _default_data()
+            source = _default_data() if args.scale <= 1 else scaled_source(_default_data(), args.scale)
             logger.info("publishing %s", source)
             publish(url, source, folder / "data")
         known = best_known(url)
@@ -402,8 +430,10 @@ def main(argv: list[str] | None = None) -> int:
         trivial = stack.enter_context(serve("benchmarks.trivial_app:app", free_port(), env, args.workers))
         has_worker = stack.enter_context(worker(env))
         # One request each first: fills the recommendation cache (through the worker) and warms up.
+        # The first recommendation of a version also loads its model: a 202 is asked again.
+        warm = stack.enter_context(httpx.Client(base_url=api.base, timeout=60))
         for name, path in list(paths.items()):
-            status = httpx.get(api.base + path, timeout=60).status_code
+            status = until_answered(warm, path).status_code
             if status != 200:
                 why = "" if has_worker else " (no worker)"
                 logger.warning("%s answers %d%s: left out", path, status, why)
@@ -422,14 +452,21 @@ def main(argv: list[str] | None = None) -> int:
         typing = typed_searches(known.titles, args.mixed)
         if typing:
             loads[f"buscar typed ({len(typing)} prefixes)"] = typing
+        checked, problems = homonyms.check(
+            warm, known.catalogue, known.actors, known.directors, scale=max(1, args.scale)
+        )
+        for problem in problems:
+            logger.warning("homonyms: %s", problem)
         for server in (api, plain):
             if server is not None:
                 wait_idle(server)
         run = functools.partial(measured, driver, seconds=args.seconds, connections=args.connections)
         baseline = run("trivial {ok: true}", trivial, ["/ok"])
         results = []
+        api_rss = api.rss_mb()
         for name, asked in loads.items():
             results.append(run(name, api, asked))
+            api_rss = max(api_rss, api.rss_mb())
             if plain is not None:
                 results.append(run(f"{name} (no memo)", plain, asked))
         hostile = [
@@ -439,7 +476,33 @@ def main(argv: list[str] | None = None) -> int:
         ]
         baseline_after = run("trivial (again)", trivial, ["/ok"])
     report(baseline, baseline_after, results, hostile)
-    return 0
+    sys.stdout.write(
+        f"API RSS (memo on): {api_rss:.0f} MB at most after a load; homonyms: "
+        + (f"{checked} answers checked, " if checked else "nothing to check, ")
+        + ("all exact\n" if not problems else f"{len(problems)} problem(s), see the warnings above\n")
+    )
+    figures = route_figures(baseline, baseline_after, results)
+    figures.update(api_rss_mb=api_rss)
+    if checked:
+        figures["homonyms_exact"] = float(not problems)
+    return 0, {max(1, args.scale): figures}
+
+
+def route_figures(baseline: Result, baseline_after: Result, results: Sequence[Result]) -> Figures:
+    """Each query route's (memo on) throughput and CPU ratio to the trivial app, and its p99."""
+    reference = (baseline.requests_per_second + baseline_after.requests_per_second) / 2
+    cpu_reference = (baseline.cpu_us_per_request + baseline_after.cpu_us_per_request) / 2
+    figures: Figures = {}
+    for result in results:
+        if result.name.endswith("(no memo)") or not reference:
+            continue
+        # The route's name without its count of questions, the same at every scale.
+        route = re.sub(r" \(\d+ \w+\)$", "", result.name)
+        figures[RATIO + route] = result.requests_per_second / reference
+        figures[P99 + route] = result.p99_ms
+        if result.cpu_us_per_request:
+            figures[CPU_RATIO + route] = cpu_reference / result.cpu_us_per_request
+    return figures
 
 
 def report(

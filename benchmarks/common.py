@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import psutil
 
 from shared.settings import REPO_ROOT
@@ -92,3 +93,14 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     lines.append("-+-".join("-" * w for w in widths))
     lines += [" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(lines)
+
+
+def until_answered(client: httpx.Client, path: str, seconds: float = 300.0) -> httpx.Response:
+    """GET `path` again while it answers 202 (a recommendation the worker is still computing: the
+    first one of a version also loads the model), for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get(path)
+        if response.status_code != 202 or time.monotonic() > deadline:
+            return response
+        time.sleep(0.2)

@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ import redis
 
 from benchmarks.common import ChildRun, movies_data, run_child, table
 from benchmarks.scale import ensure_scaled
+from benchmarks.summary import ByScale, Figures
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis
 from shared.settings import REPO_ROOT
@@ -107,7 +109,24 @@ def _naive(source: Path) -> EtlRun:
     return EtlRun(run_child(["-m", "benchmarks.naive_etl", str(source)]), 0, 0)
 
 
+def figures(runs: list[EtlRun]) -> Figures:
+    """One scale's row for `benchmarks.summary`: best wall and CPU time, largest RSS, Redis memory."""
+    best = min(runs, key=lambda run: run.child.seconds)
+    return {
+        "etl_s": best.child.seconds,
+        "etl_cpu_s": min(r.child.cpu_seconds for r in runs),
+        "etl_rss_mb": max(r.child.peak_rss_mb for r in runs),
+        "redis_mb": best.redis_bytes / 1e6,
+    }
+
+
 def main() -> int:
+    return measure()[0]
+
+
+def measure(argv: Sequence[str] = ()) -> tuple[int, ByScale]:
+    """The benchmark, its exit code and its figures at 1x and N times (for `benchmarks.summary`);
+    it takes no options (`argv` is there for `python -m benchmarks`), only the environment."""
     source = movies_data()
     factor = scale_factor()
     repeats = max(1, int(os.environ.get("ETL_BENCH_RUNS", "2")))
@@ -117,7 +136,7 @@ def main() -> int:
         run = run_etl(source)
         if run.child.returncode != 0:
             sys.stderr.write(run.child.stderr[-2000:])
-            return 1
+            return 1, {}
         ours.append(run)
         naive.append(_naive(source))
     scaled: list[EtlRun] = []
@@ -127,7 +146,7 @@ def main() -> int:
             run = run_etl(folder)
             if run.child.returncode != 0:
                 sys.stderr.write(run.child.stderr[-2000:])
-                return 1
+                return 1, {}
             scaled.append(run)
     sys.stdout.write(f"origen: {source}\n")
     sys.stdout.write(
@@ -166,7 +185,10 @@ def main() -> int:
             ]
             sys.stdout.write(f"pasos del ETL, {label}:\n  " + "\n  ".join(steps) + "\n")
     _verdicts(ours, naive, scaled, factor)
-    return 0
+    measured = {1: figures(ours)}
+    if scaled:
+        measured[factor] = figures(scaled)
+    return 0, measured
 
 
 def _verdicts(ours: list[EtlRun], naive: list[EtlRun], scaled: list[EtlRun], factor: int) -> None:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Generic, Literal, TypeVar
 
 from api.errors import InvalidInputError, NotFoundError
+from api.responses import DATASET_VERSION_HEADER
 from api.services.dataset import DatasetReader, Found
 from api.services.suggestions import CatalogCache
 from shared.schemas import ActorStats, DirectorStats, PersonRef
@@ -30,8 +31,12 @@ class PersonMatch(Generic[_Person]):
 
 
 class PersonNotFoundError(NotFoundError):
-    def __init__(self, role: Role, detail: str, suggestions: list[PersonRef]) -> None:
-        super().__init__(detail, code=f"{role}_not_found", sugerencias=suggestions)
+    def __init__(
+        self, role: Role, detail: str, suggestions: list[PersonRef], version: str | None = None
+    ) -> None:
+        # Named when read from one version (suggestions included): the answer memo may keep it.
+        headers = {DATASET_VERSION_HEADER: version} if version is not None else None
+        super().__init__(detail, code=f"{role}_not_found", headers=headers, sugerencias=suggestions)
 
 
 def _acted(person: ActorStats) -> int:
@@ -76,10 +81,10 @@ async def _find(
     people = found.value
     if people is None:
         kind = "actors" if role == "actor" else "directors"
-        suggestions = (await catalogs.people(kind, found.version, unslashed or cleaned)).entries
-        raise PersonNotFoundError(
-            role, messages.person_not_found(role, cleaned, bool(suggestions)), suggestions
-        )
+        suggested = await catalogs.people(kind, found.version, unslashed or cleaned)
+        detail = messages.person_not_found(role, cleaned, bool(suggested.entries))
+        same = suggested.version == found.version
+        raise PersonNotFoundError(role, detail, suggested.entries, found.version if same else None)
 
     def brief(person: _Person) -> PersonRef:
         return {"id": person["person_id"], "nombre": person["nombre"], "cantidad_filmaciones": films(person)}
@@ -87,6 +92,6 @@ async def _find(
     candidates = [p for p in people if person_id is None or p["person_id"] == person_id]
     if not candidates:
         detail = messages.person_id_not_found(people[0]["nombre"], person_id or 0)
-        raise PersonNotFoundError(role, detail, [brief(p) for p in people[:5]])
+        raise PersonNotFoundError(role, detail, [brief(p) for p in people[:5]], found.version)
     best = max(candidates, key=films)
     return PersonMatch(found.version, best, [brief(p) for p in people if p is not best])

@@ -9,7 +9,7 @@ import time
 import httpx
 import redis
 
-from api.answer_memo import Answer, AnswerMemo
+from api.answer_memo import NOT_FOUND_SHARE, Answer, AnswerMemo
 from etl.pipeline import Build
 from etl.publish import publish
 from shared.embedded_redis import EmbeddedRedis
@@ -82,25 +82,38 @@ async def test_query_answers_name_their_dataset_version(api: httpx.AsyncClient, 
         "/votos_titulo/Toy%20Story",
         "/get_actor/Tom%20Hanks",
         DIRECTOR,
+        # Not found in that version, suggestions included: a function of the version too.
+        "/score_titulo/Toy%20Stori",
+        "/get_actor/Tom%20Hanx",
+        "/score_titulo/Toy%20Story?anio=1800",
     ):
         answer = await api.get(path)
-        assert answer.status_code == 200
+        assert answer.status_code in (200, 404)
         assert answer.headers["x-dataset-version"] == current_version, path
-    for path in ("/score_titulo/Toy%20Stori", "/cantidad_filmaciones_mes/enro", "/readyz"):
+    for path in ("/cantidad_filmaciones_mes/enro", "/score_titulo/%20", "/readyz"):
         assert "x-dataset-version" not in (await api.get(path)).headers, path
 
 
-async def test_only_successful_query_answers_are_kept(
+async def test_answers_and_not_found_are_kept_other_errors_are_not(
     api: httpx.AsyncClient, published_redis_url: str
 ) -> None:
     await from_memo(api, published_redis_url, "/score_titulo/Toy%20Story")
-    for path in ("/score_titulo/Toy%20Stori", "/get_actor/Nadie%20Conocido", "/recomendacion/Toy%20Story"):
+    for path in ("/score_titulo/Toy%20Stori", "/get_actor/Nadie%20Conocido"):
         first = await api.get(path)
-        assert first.status_code in (404, 503)
+        assert first.status_code == 404
         before = lookups(published_redis_url)
         again = await api.get(path)
-        assert again.status_code == first.status_code
-        assert lookups(published_redis_url) > before, path
+        assert lookups(published_redis_url) == before, path
+        assert (again.status_code, again.json()) == (404, first.json())
+        assert again.headers["x-request-id"] != first.headers["x-request-id"]
+    # No worker here: a recommendation not computed yet is a 503, asked anew every time.
+    first = await api.get("/recomendacion/Toy%20Story")
+    assert first.status_code == 503
+    before = lookups(published_redis_url)
+    await api.get("/recomendacion/Toy%20Story")
+    assert lookups(published_redis_url) > before
+    metrics = (await api.get("/metrics")).text
+    assert 'cartelera_api_errors_total{code="title_not_found"} 2.0' in metrics
 
 
 async def test_setting_off_reads_every_answer_from_redis(published_redis_url: str) -> None:
@@ -207,3 +220,21 @@ def test_memo_stays_within_its_size_and_forgets_the_least_recently_used() -> Non
     assert memo.size_bytes == 0
     memo.switch(None)
     assert not memo.put(("/p/0", b""), "v2", Answer([], body, None))
+
+
+def test_not_found_answers_take_at_most_their_share() -> None:
+    memo = AnswerMemo(max_bytes=80_000)
+    memo.switch("v1")
+    body = b"x" * 1_000
+    for number in range(40):
+        assert memo.put((f"/answer/{number}", b""), "v1", Answer([], body, None))
+    # A flood of distinct misspelt titles: each kept for a while, none pushing an answer out.
+    for number in range(1_000):
+        miss = Answer([], body, None, status=404, error="title_not_found")
+        assert memo.put((f"/typo/{number}", b""), "v1", miss)
+    assert memo.not_found_bytes <= 80_000 // NOT_FOUND_SHARE
+    assert memo.size_bytes <= 80_000
+    assert all(memo.get((f"/answer/{number}", b"")) is not None for number in range(40))
+    assert memo.get(("/typo/0", b"")) is None
+    recent = memo.get(("/typo/999", b""))
+    assert recent is not None and recent.status == 404

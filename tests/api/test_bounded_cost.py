@@ -16,6 +16,7 @@ from api.services.titles import MAX_READINGS
 from shared import keys
 from shared.embedded_redis import EmbeddedRedis
 from tests.api.conftest import serve_in_process, settings_for
+from tests.api.test_answer_memo import from_memo, lookups
 from tests.waiting import eventually
 
 # Percent-encoded percent signs, trailing slashes and year suffixes: each used to multiply the
@@ -107,3 +108,34 @@ async def test_requests_beyond_the_concurrency_limit_are_refused_at_once(
         assert refused[0].headers["Retry-After"] == "1"
         await waiting
         assert (await api.get("/healthz")).status_code == 200
+
+
+async def test_a_crafted_title_suggests_the_title_it_hides(restartable_redis: EmbeddedRedis) -> None:
+    async with serve_in_process(settings_for(restartable_redis.url)) as api:
+        # Encoded twice, a year and trailing slashes around a typo: suggested as the typo alone is.
+        crafted = await api.get("/votos_titulo/Toy%2520Stori%2520(1995)" + "/" * 20)
+        plain = await api.get("/votos_titulo/Toy%20Stori")
+    assert crafted.status_code == plain.status_code == 404
+    assert crafted.json()["sugerencias"] == plain.json()["sugerencias"]
+    assert crafted.json()["sugerencias"][0]["titulo"] == "Toy Story"
+
+
+async def test_a_flood_of_distinct_crafted_titles_leaves_the_answers_in_memory(
+    restartable_redis: EmbeddedRedis,
+) -> None:
+    url = restartable_redis.url
+    # 1 MB of memo: an eighth of it (128 KB) for 404s, a few hundred of them.
+    async with serve_in_process(settings_for(url, api_remember_megabytes=1)) as api:
+        answer = await from_memo(api, url, "/score_titulo/Toy%20Story")
+        flood = [f"/votos_titulo/{'%2525' * 30}{number}%20(1995)" + "/" * 30 for number in range(400)]
+        for path in flood:
+            assert (await api.get(path)).status_code == 404
+        before = lookups(url)
+        again = await api.get("/score_titulo/Toy%20Story")
+        assert lookups(url) == before, "an answer was pushed out of the memo by 404s"
+        assert again.json() == answer.json()
+        # The latest 404s are remembered, the first ones made room for them.
+        assert (await api.get(flood[-1])).status_code == 404
+        assert lookups(url) == before
+        await api.get(flood[0])
+        assert lookups(url) > before
