@@ -15,9 +15,11 @@ PYTEST_ARGS ?=
 SCALE ?= 1
 # Options of `python -m launcher`, e.g. RUN_ARGS="--rebuild" make run (see `python -m launcher -h`).
 RUN_ARGS ?=
+# Options of the fault suite, e.g. CHAOS_ARGS="--short" make chaos (see `python -m benchmarks.chaos -h`).
+CHAOS_ARGS ?=
 export MOVIES_DATA REDIS_URL API_HOST API_PORT API_WORKERS WORKER_PROCESSES
 
-.PHONY: install run etl test lint format bench eval eda clean lock
+.PHONY: help install run etl test lint format bench eval eda chaos clean lock
 
 install: $(VENV)/.installed
 
@@ -26,6 +28,19 @@ $(VENV)/.installed: requirements/lock.txt pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+help:
+	@echo "make run      everything: Redis, the ETL when needed, the API, the worker, the bot (RUN_ARGS)"
+	@echo "make test     the whole suite (PYTEST_ARGS)"
+	@echo "make etl      rebuild and publish a dataset version now"
+	@echo "make eda      the exploratory report in reports/eda/index.html"
+	@echo "make eval     recommender quality on held-out seeds"
+	@echo "make bench    benchmarks (SCALE=10: also at ten times the catalogue)"
+	@echo "make chaos    faults under load: Redis killed and stopped, the worker killed, the bot flooded (CHAOS_ARGS)"
+	@echo "make lint     ruff and mypy strict"
+	@echo "make format   ruff format and fixes"
+	@echo "make lock     regenerate requirements/lock.txt"
+	@echo "make clean    remove var/, reports and caches"
 
 lock:
 	$(PY) -m pip install --quiet uv
@@ -59,6 +74,9 @@ bench: install
 
 eval: install
 	MOVIES_DATA=$${MOVIES_DATA:-$(HYBRID_DATA)} $(PY) -m benchmarks.recommender_quality
+
+chaos: install
+	$(PY) -m benchmarks.chaos $(CHAOS_ARGS)
 
 eda: install
 	$(PY) -m etl.eda

@@ -39,18 +39,13 @@ class JobLeases:
         await self._pool.set(lease_key(job_id), self.owner, px=LEASE_SECONDS * 1000, xx=True)
 
     async def renew(self, job_ids: list[str]) -> None:
-        """Extend the lease of every job still running here. A lease that lapsed (Redis was away
-        longer than the lease) is taken again unless another worker holds it now."""
+        """Extend the lease of every job still running here. Only a lease that still exists: one
+        that just ended with its job stays ended, and one that lapsed while Redis was away may
+        have been taken by another worker, which then runs the job too (jobs are idempotent)."""
         async with self._pool.pipeline(transaction=False) as pipe:
             for job_id in job_ids:
                 pipe.set(lease_key(job_id), self.owner, px=LEASE_SECONDS * 1000, xx=True)
-            renewed = await pipe.execute()
-        lapsed = [job_id for job_id, ok in zip(job_ids, renewed, strict=True) if not ok]
-        for job_id in lapsed:
-            if await self._pool.set(lease_key(job_id), self.owner, px=LEASE_SECONDS * 1000, nx=True):
-                logger.info("job %s: its lease lapsed while Redis was away; taken again", job_id)
-            else:
-                logger.warning("job %s: its lease lapsed and another worker runs it now", job_id)
+            await pipe.execute()
 
     async def free_orphans(self) -> list[str]:
         """Free the jobs whose lease names a process of this host that no longer runs."""

@@ -164,6 +164,10 @@ class PipelinedRedis:
             protocol.abort(exceptions.ConnectionError("the connection to Redis was not set up"))
             if isinstance(exc, exceptions.ResponseError) and str(exc).startswith(("WRONGPASS", "NOAUTH")):
                 raise exceptions.AuthenticationError(str(exc)) from exc
+            if isinstance(exc, TimeoutError):
+                # A server that accepts and then says nothing (stopped): a Redis error like any
+                # other timeout, so the request gets its 503 and not a 500.
+                raise exceptions.TimeoutError("Redis did not answer in time") from exc
             raise
         self._arm_watchdog()
         return protocol

@@ -3,6 +3,7 @@ password (and an ACL user), a database other than 0, and TLS with a private cert
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import time
@@ -188,3 +189,26 @@ async def test_tls_with_a_private_certificate_authority(tls_redis: tuple[int, Pa
             await unverified.execute_command("PING")
     finally:
         await unverified.aclose()
+
+
+async def test_a_server_that_accepts_and_never_answers_times_out_as_a_redis_error() -> None:
+    """A stopped Redis (SIGSTOP) still accepts connections: the AUTH of a new one gets no reply."""
+    served = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up and closes
+        writer.close()
+        await writer.wait_closed()
+        served.set()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = PipelinedRedis(f"redis://:{PASSWORD}@127.0.0.1:{port}/0", command_timeout=0.3)
+    try:
+        with pytest.raises(redis.exceptions.TimeoutError):
+            await client.execute_command("GET", "x")
+    finally:
+        await client.aclose()
+        await asyncio.wait_for(served.wait(), 5)
+        server.close()
+        await server.wait_closed()

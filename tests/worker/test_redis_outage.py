@@ -22,7 +22,7 @@ from shared.job_codec import ARQ_CODEC
 from shared.redis_client import arq_redis_settings
 from shared.settings import WorkerServiceSettings
 from tests.waiting import eventually_sync
-from tests.worker.conftest import WorkerEntryPoint, WorkerFactory
+from tests.worker.conftest import WorkerEntryPoint, WorkerFactory, running
 
 TOY_STORY = 862
 
@@ -165,3 +165,19 @@ async def test_a_failed_claim_gives_its_slot_back(
     assert worker.jobs_complete == 1
     result = await job.result(timeout=5)
     assert result["titulo"] == "Toy Story"
+
+
+async def test_the_heartbeat_always_has_half_an_interval_to_spare(
+    worker_settings: WorkerServiceSettings, arq_pool: ArqRedis, make_worker: WorkerFactory
+) -> None:
+    # arq's own refresh leaves the key one second from lapsing each interval: a worker a second
+    # late, or restarted after a kill, looked dead to the API.
+    worker = make_worker(worker_settings, burst=False, health_check_interval=2)
+    lowest = 3000
+    async with running(worker):
+        await asyncio.sleep(0.5)
+        deadline = time.monotonic() + 4.5
+        while time.monotonic() < deadline:
+            lowest = min(lowest, await arq_pool.pttl(jobs.WORKER_HEARTBEAT))
+            await asyncio.sleep(0.05)
+    assert lowest > 1500
