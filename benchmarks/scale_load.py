@@ -85,6 +85,8 @@ def _open_side(stack: contextlib.ExitStack, scale: int, url: str, mixed_count: i
     api = stack.enter_context(serve("api.main:app", free_port(), env, workers))
     stack.enter_context(worker(env))
     warm = stack.enter_context(httpx.Client(base_url=api.base, timeout=60))
+    # Its suggestion catalogues first (built in a thread at start: seconds at N times the catalogue).
+    wait_idle(api, 300)
     # The first recommendation of a version also loads its model: a 202 is asked again.
     for name, path in list(paths.items()):
         status = until_answered(warm, path).status_code
