@@ -111,7 +111,7 @@ def measure(argv: Sequence[str] | None = None) -> tuple[int, ByScale]:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (same for every app)")
     parser.add_argument("--mixed", type=int, default=4000, help="distinct questions of the mixed loads")
-    parser.add_argument("--rounds", type=int, default=3, help="passes over every route; medians are kept")
+    parser.add_argument("--rounds", type=int, default=5, help="passes over every route; medians are kept")
     args = parser.parse_args(list(argv) if argv is not None else None)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
