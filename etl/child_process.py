@@ -6,16 +6,28 @@ of the search index): on a machine with a free core that work then costs no wall
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import signal
+import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this child when the ETL dies (even by SIGKILL), rather than
+    let it finish work nobody will read."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _run(function: Callable[..., Any], args: tuple[Any, ...], out: Connection) -> None:
+    _die_with_parent()
     try:
         out.send((None, function(*args)))
     except Exception as error:
