@@ -3,7 +3,8 @@
 With `SCALE=N` (`make bench SCALE=10`) every suite also runs on a dataset N times the size, made
 by `benchmarks.scale`: the ETL benchmark prints 1x and Nx in one table; for the API and worker
 benchmarks each catalogue is published once, into a Redis of its own, and both suites measure
-that version, 1x first; a closing table puts every figure at 1x and Nx side by side with its
+that version: the API load on both catalogues side by side (`benchmarks.scale_load`), the worker
+benchmark on 1x, then Nx; a closing table puts every figure at 1x and Nx side by side with its
 target (`benchmarks.summary`). `BENCH_REDIS_URL_1X` / `BENCH_REDIS_URL_<N>X` name a Redis where
 that catalogue is already published, to measure it without running the ETL again.
 """
@@ -94,11 +95,21 @@ def main() -> int:
         if name not in PER_SCALE:
             record(*_run(name, "", []))
     per_scale = [name for name in wanted if name in PER_SCALE]
-    for scale in sorted({1, factor}) if per_scale else ():
-        # MOVIES_DATA stays the 1x source: each suite finds its N-times copy from `--scale`.
-        data = source if scale == 1 else scaled_source(source, scale)
-        with published(scale, data) as url:
-            for name in per_scale:
+    with contextlib.ExitStack() as stack:
+        urls = {
+            scale: stack.enter_context(
+                published(scale, source if scale == 1 else scaled_source(source, scale))
+            )
+            for scale in (sorted({1, factor}) if per_scale else ())
+        }
+        for name in per_scale:
+            if name == "benchmarks.api_load" and factor > 1:
+                # Both catalogues' gateways side by side, route after route (see the module).
+                argv = ["--redis-url", urls[1], "--scaled-redis-url", urls[factor], "--scale", str(factor)]
+                record(*_run("benchmarks.scale_load", f" (1x y {factor}x)", argv))
+                continue
+            for scale, url in urls.items():
+                # MOVIES_DATA stays the 1x source: each suite finds its N-times copy from `--scale`.
                 argv = ["--redis-url", url, "--scale", str(scale)]
                 argv += SCALED_ARGS.get(name, []) if scale > 1 else []
                 record(*_run(name, f" ({scale}x)", argv))

@@ -9,7 +9,8 @@ minimum is the steadiest estimate of a program's own cost. CPU time is shown too
 machine it is the steadier measure of work. Peak RSS is the largest seen on any run (the child
 and its descendants), and Redis memory is `used_memory` once the version is published.
 `ETL_BENCH_RUNS` sets the 1x runs per side (default 2), `ETL_BENCH_SCALED_RUNS` the N-times
-runs (default 1).
+runs (default 1), `ETL_BENCH_SCALED_DIR` where the N-times dataset is kept (default
+`var/bench/scale-N`; a folder `python -m benchmarks.scale` already filled is reused as it is).
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def scale_factor() -> int:
 def scaled_source(source: Path, factor: int) -> Path:
     """The dataset `factor` times `source`, generated on first use."""
     started = time.perf_counter()
-    folder, made = ensure_scaled(source, SCALED_DATA / f"scale-{factor}", factor)
+    configured = os.environ.get("ETL_BENCH_SCALED_DIR")
+    out = Path(configured) if configured else SCALED_DATA / f"scale-{factor}"
+    folder, made = ensure_scaled(source, out, factor)
     if made:
         sys.stdout.write(f"generado {folder} (x{factor}) en {time.perf_counter() - started:.0f} s\n")
     return folder

@@ -33,7 +33,8 @@ import httpx
 import psutil
 import redis
 
-from benchmarks.common import movies_data
+from benchmarks.api_load import Server, wait_idle
+from benchmarks.common import movies_data, until_answered
 from benchmarks.etl_bench import scaled_source
 from benchmarks.summary import ByScale
 from shared import jobs, keys
@@ -162,6 +163,13 @@ def _timed(client: httpx.Client, paths: Sequence[str]) -> list[float]:
     return latencies
 
 
+def _answered(client: httpx.Client, paths: Sequence[str]) -> None:
+    for path in paths:
+        response = until_answered(client, path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
+
+
 def _idle_cpu(pids: dict[str, int], seconds: float) -> dict[str, float]:
     """CPU time each process used while nobody asked it anything, as a percent of one core."""
     processes = {name: psutil.Process(pid) for name, pid in pids.items()}
@@ -224,16 +232,20 @@ def run(
         ):
             _wait("worker start", lambda: store.exists(HEALTH_KEY), worker, logs / "worker.log", 60)
             _wait("API start", lambda: client.get("/readyz").status_code == 200, api, logs / "api.log", 60)
+            # The API builds its suggestion catalogues in a thread once it serves (seconds at ten
+            # times the catalogue): measured before they are done, a request waits for them.
+            wait_idle(Server(str(client.base_url), psutil.Process(api.pid)), 300)
             rng = random.Random(42)
             chosen = rng.sample(catalog, titles + 3)
             warmup, measured = [_path(m) for m in chosen[:3]], [_path(m) for m in chosen[3:]]
             with RssSampler(worker.pid) as serving, RssSampler(api.pid) as answering:
                 results["rss_idle_mb"] = psutil.Process(worker.pid).memory_info().rss / 1e6
                 # The first query of a version loads its model; a refresh warms it, a cold start does not.
+                # It may take longer than the API's wait: a 202 is asked again.
                 started = time.perf_counter()
-                _timed(client, warmup[:1])
+                _answered(client, warmup[:1])
                 results["first_query_ms"] = (time.perf_counter() - started) * 1000
-                _timed(client, warmup[1:])
+                _answered(client, warmup[1:])
                 uncached = _timed(client, measured)
                 cached = _timed(client, measured)
             results["uncached_p50_ms"] = statistics.median(uncached)

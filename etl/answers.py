@@ -25,13 +25,18 @@ ANSWER_COLUMNS = MOVIE_COLUMNS
 
 
 def payload(
-    version: str, movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.DataFrame
+    version: str,
+    movies: pd.DataFrame,
+    cast: pd.DataFrame,
+    directors: pd.DataFrame,
+    prefixes: list[tuple[str, bytes]] | None = None,
 ) -> Iterator[tuple[str, Fields | bytes]]:
-    """(key, fields or value) of every answer family, each made when publishing asks for it."""
+    """(key, fields or value) of every answer family, each made when publishing asks for it;
+    `prefixes`: the search index's entries when they were made already (by a child process)."""
     yield keys.months(version), _calendar(movies["release_month"])
     yield keys.weekdays(version), _calendar(movies["release_weekday"])
     yield from _movie_families(version, movies, directors)
-    yield from _search(version, movies)
+    yield from _search(version, movies, prefixes)
     actors = actor_index(cast, movies)
     # The catalogue first: the hash's fields are then written from the dict and dropped with it.
     actor_catalog = orjson.dumps(
@@ -88,11 +93,19 @@ def _movie_families(
     yield keys.title_catalog(version), orjson.dumps(list(zip(ids, titles, years, votes, strict=True)))
 
 
-def _search(version: str, movies: pd.DataFrame) -> Iterator[tuple[str, Fields | bytes]]:
-    ids: list[int] = [int(i) for i in movies["id"].tolist()]
+def search_inputs(movies: pd.DataFrame) -> tuple[list[int], list[str], list[int]]:
+    """What the search index is made from: each film's id, title and vote count."""
+    ids = [int(i) for i in movies["id"].tolist()]
     titles = [str(t) for t in movies["title"].tolist()]
-    years = [int(y) for y in movies["release_year"].tolist()]
     votes = [int(v) for v in movies["vote_count"].tolist()]
+    return ids, titles, votes
+
+
+def _search(
+    version: str, movies: pd.DataFrame, prefixes: list[tuple[str, bytes]] | None
+) -> Iterator[tuple[str, Fields | bytes]]:
+    ids, titles, votes = search_inputs(movies)
+    years = [int(y) for y in movies["release_year"].tolist()]
     popularity = [float(p) for p in movies["popularity"].tolist()]
     posters = [p if isinstance(p, str) and p else None for p in movies["poster_path"].tolist()]
     yield (
@@ -103,7 +116,6 @@ def _search(version: str, movies: pd.DataFrame) -> Iterator[tuple[str, Fields | 
         ),
     )
     del years, popularity, posters
-    yield (
-        keys.search_prefixes(version),
-        search_index.ranked_prefixes(dict(zip(ids, titles, strict=True)), dict(zip(ids, votes, strict=True))),
-    )
+    if prefixes is None:
+        prefixes = search_index.prefix_list(ids, titles, votes)
+    yield keys.search_prefixes(version), prefixes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,13 +14,15 @@ import redis
 
 from etl import answers, layout, recommender, search_index
 from etl.artefacts import QueryArtefacts, build_artefacts
+from etl.child_process import ChildCall
+from etl.credits_reader import CreditsReader
 from etl.extract import read_credits, read_movies
 from etl.memory import release_freed_memory
 from etl.progress import Progress, ProgressCallback
 from etl.publish import Fields, dumps, publish
 from etl.quality import QualityReport
 from etl.recommender import RecommenderModel
-from etl.transform import clean_credits, clean_movies
+from etl.transform import clean_credits, clean_movies, keep_clean
 from shared import keys
 from shared.settings import EtlSettings
 from shared.source import RawSource, content_digest, locate
@@ -68,13 +71,15 @@ class Release:
     movies: pd.DataFrame
     cast: pd.DataFrame
     directors: pd.DataFrame
+    # The search index's entries, made by a child process while the model was fitted.
+    prefixes: list[tuple[str, bytes]]
 
     def meta(self) -> dict[str, str]:
         return self.fields
 
     def redis_payload(self) -> Iterator[tuple[str, Fields | bytes]]:
         yield keys.model(self.version), self.model
-        yield from answers.payload(self.version, self.movies, self.cast, self.directors)
+        yield from answers.payload(self.version, self.movies, self.cast, self.directors, self.prefixes)
 
 
 def _payload(v: str, a: QueryArtefacts, model: RecommenderModel) -> Iterator[tuple[str, Fields | bytes]]:
@@ -167,21 +172,42 @@ def build_release(source: Path, data_dir: Path, *, progress: Progress | None = N
     digest = content_digest(raw)
     version = keys.new_version(digest)
     report = QualityReport()
-    movies, cast, directors = _clean_tables(raw, report, progress)
-    progress.start(STEPS[3])
-    model = recommender.fit(movies, cast, directors).to_redis_fields()
-    release_freed_memory()
-    progress.finish()
-    progress.start(STEPS[5])
-    _write_tables(data_dir, version, (movies, cast, directors), report)
-    progress.finish()
-    progress.start(STEPS[4])
-    meta = _meta(version, digest, (movies, cast, directors))
-    # The answers read a few columns: the overviews, taglines and lists go before they are made.
-    movies = movies[list(answers.ANSWER_COLUMNS)]
-    release_freed_memory()
-    progress.finish()
-    return Release(version, digest, meta, report, model, movies, cast, directors)
+    with contextlib.ExitStack() as children:
+        with CreditsReader(raw) as reader:
+            progress.start(STEPS[0])
+            raw_movies = read_movies(raw)
+            progress.finish()
+            progress.start(STEPS[1])
+            movies = clean_movies(raw_movies, report)
+            del raw_movies
+            release_freed_memory()
+            progress.finish()
+            progress.start(STEPS[2])
+            # While the child reads the credits: the search index (titles and votes are all it
+            # needs) goes to a child of its own, and the text block, which needs only the movies.
+            index = children.enter_context(
+                ChildCall(search_index.prefix_list, *answers.search_inputs(movies))
+            )
+            text = recommender.text_feature(movies)
+            cast, directors = keep_clean(reader.result(), movies["id"], report)
+            release_freed_memory()
+            progress.finish()
+        progress.start(STEPS[3])
+        model = recommender.fit(movies, cast, directors, made={"text": text}).to_redis_fields()
+        del text
+        release_freed_memory()
+        progress.finish()
+        progress.start(STEPS[5])
+        _write_tables(data_dir, version, (movies, cast, directors), report)
+        progress.finish()
+        progress.start(STEPS[4])
+        meta = _meta(version, digest, (movies, cast, directors))
+        # The answers read a few columns: the overviews, taglines and lists go before they are made.
+        movies = movies[list(answers.ANSWER_COLUMNS)]
+        release_freed_memory()
+        prefixes = index.result()
+        progress.finish()
+    return Release(version, digest, meta, report, model, movies, cast, directors, prefixes)
 
 
 def run(settings: EtlSettings, *, on_progress: ProgressCallback | None = None) -> str:

@@ -12,7 +12,7 @@ see `quality_prior`). The weights were fitted on the tuning half of the seeds on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,17 +213,32 @@ class FeatureBlock:
     labels: tuple[str, ...] = ()
 
 
+def text_feature(movies: pd.DataFrame) -> FeatureBlock:
+    """The overview and tagline block, the one that needs nothing but the movies table."""
+    return FeatureBlock(l2_normalize(_text_block(movies)))
+
+
 def feature_blocks(
-    movies: pd.DataFrame, cast: pd.DataFrame, directors: pd.DataFrame, names: Iterable[str] | None = None
+    movies: pd.DataFrame,
+    cast: pd.DataFrame,
+    directors: pd.DataFrame,
+    names: Iterable[str] | None = None,
+    *,
+    made: Mapping[str, FeatureBlock] | None = None,
 ) -> dict[str, FeatureBlock]:
-    """Every block (or those in `names`), in FeatureWeights' order; fitted once, weighted many times."""
+    """Every block (or those in `names`), in FeatureWeights' order; fitted once, weighted many
+    times. `made`: blocks already fitted on these movies (the text block, fitted while the
+    credits were still being read), used as they are."""
     wanted = set(names) if names is not None else set(FeatureWeights.__dataclass_fields__)
     result: dict[str, FeatureBlock] = {}
     for name in FeatureWeights.__dataclass_fields__:
         if name not in wanted:
             continue
+        if made is not None and name in made:
+            result[name] = made[name]
+            continue
         if name == "text":
-            result[name] = FeatureBlock(l2_normalize(_text_block(movies)))
+            result[name] = text_feature(movies)
             continue
         tokens, labels = block_tokens(name, movies, cast, directors)
         matrix, terms = token_matrix_and_terms(tokens)
@@ -308,10 +323,12 @@ def fit(
     params: RankingParams = DEFAULT_PARAMS,
     *,
     prior: QualityPrior = DEFAULT_PRIOR,
+    made: Mapping[str, FeatureBlock] | None = None,
 ) -> RecommenderModel:
-    """Fit the feature blocks over the whole catalogue; rows are L2-normalised (dot = cosine)."""
+    """Fit the feature blocks over the whole catalogue; rows are L2-normalised (dot = cosine).
+    `made`: blocks already fitted on these movies (see `feature_blocks`)."""
     names = [name for name, value in weights.as_dict().items() if value > 0]
-    blocks = feature_blocks(movies, cast, directors, names)
+    blocks = feature_blocks(movies, cast, directors, names, made=made)
     matrix, columns = combine(blocks, weights, len(movies), consume=True)
     return assemble(movies, matrix, columns, params, prior=prior)
 

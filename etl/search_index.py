@@ -112,6 +112,11 @@ def ranked_prefixes(titles: Mapping[int, str], votes: Mapping[int, int]) -> Iter
         depth += 1
 
 
+def prefix_list(ids: list[int], titles: list[str], votes: list[int]) -> list[tuple[str, bytes]]:
+    """Every entry of `ranked_prefixes`, from plain lists (what a child process is sent)."""
+    return list(ranked_prefixes(dict(zip(ids, titles, strict=True)), dict(zip(ids, votes, strict=True))))
+
+
 def payload(version: str, movies: Mapping[int, Record]) -> Iterator[tuple[str, Iterator[tuple[str, bytes]]]]:
     """The index's two hashes, in the shape `etl.publish` writes (fields produced lazily)."""
     yield keys.search_cards(version), ((str(movie_id), card(movie)) for movie_id, movie in movies.items())

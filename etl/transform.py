@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from etl import literals
@@ -250,3 +252,99 @@ def clean_credits(
     report.cast_rows = len(cast_frame)
     report.director_rows = len(director_frame)
     return cast_frame, director_frame
+
+
+@dataclass(frozen=True)
+class ParsedCredits:
+    """Every movie's first credits row, parsed before knowing which movies are clean (the credits
+    are read in a child process while the movies are cleaned): `keep_clean` then keeps the clean
+    movies' rows and counts for the report what `clean_credits` counts."""
+
+    cast: pd.DataFrame
+    directors: pd.DataFrame
+    # Per movie with credits, in the file's order: its id and whether its cast or crew was unreadable.
+    movies: npt.NDArray[np.int64]
+    cast_errors: npt.NDArray[np.bool_]
+    crew_errors: npt.NDArray[np.bool_]
+    rows_read: int
+    unreadable_ids: int
+    duplicated_rows: int
+
+
+def parse_credits(chunks: Iterable[pd.DataFrame]) -> ParsedCredits:
+    """Rule 7 before the movies are known: the first credits row of every id, parsed."""
+    seen: set[int] = set()
+    movies: list[int] = []
+    cast_errors: list[bool] = []
+    crew_errors: list[bool] = []
+    rows_read = unreadable = duplicated = 0
+    cast = _PeopleColumns(with_order=True)
+    directors = _PeopleColumns(with_order=False)
+    errors = QualityReport()
+    for raw in chunks:
+        rows_read += len(raw)
+        ids = pd.to_numeric(raw["id"], errors="coerce").tolist()
+        casts, crews = raw["cast"].tolist(), raw["crew"].tolist()
+        del raw
+        for movie_id, cast_cell, crew_cell in zip(ids, casts, crews, strict=True):
+            if movie_id != movie_id or movie_id is None:  # noqa: PLR0124 - NaN: an unreadable id
+                unreadable += 1
+                continue
+            movie = int(movie_id)
+            if movie in seen:
+                duplicated += 1
+                continue
+            seen.add(movie)
+            movies.append(movie)
+            before = errors.parse_errors["cast"]
+            people = _parse_cell(cast_cell, literals.cast, "cast", errors)
+            cast_errors.append(errors.parse_errors["cast"] != before)
+            if people:
+                cast.add(movie, people)
+            before = errors.parse_errors["crew"]
+            directing = _parse_cell(crew_cell, literals.directors, "crew", errors)
+            crew_errors.append(errors.parse_errors["crew"] != before)
+            if directing:
+                directors.add(movie, directing)
+        cast.seal()
+        directors.seal()
+    return ParsedCredits(
+        cast=cast.frame(),
+        directors=directors.frame(),
+        movies=np.array(movies, dtype=np.int64),
+        cast_errors=np.array(cast_errors, dtype=bool),
+        crew_errors=np.array(crew_errors, dtype=bool),
+        rows_read=rows_read,
+        unreadable_ids=unreadable,
+        duplicated_rows=duplicated,
+    )
+
+
+def keep_clean(
+    parsed: ParsedCredits, movie_ids: pd.Series, report: QualityReport
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The clean movies' rows of `parsed`, and the report `clean_credits` would have written."""
+    report.credit_rows_read += parsed.rows_read
+    # Counted only when there is something to count, as clean_credits does (no zero entries).
+    counts = {"credits_id": parsed.unreadable_ids}
+    wanted = np.isin(parsed.movies, movie_ids.to_numpy(dtype=np.int64))
+    counts["cast"] = int(parsed.cast_errors[wanted].sum())
+    counts["crew"] = int(parsed.crew_errors[wanted].sum())
+    for column, count in counts.items():
+        if count:
+            report.parse_errors[column] += count
+    report.credit_duplicated_rows += parsed.duplicated_rows
+    report.credits_without_movie += int((~wanted).sum())
+    report.movies_without_credits = len(set(movie_ids.tolist()) - set(parsed.movies.tolist()))
+    cast = _rows_of(parsed.cast, parsed.movies[wanted])
+    directors = _rows_of(parsed.directors, parsed.movies[wanted])
+    report.cast_rows = len(cast)
+    report.director_rows = len(directors)
+    return cast, directors
+
+
+def _rows_of(frame: pd.DataFrame, movies: npt.NDArray[np.int64]) -> pd.DataFrame:
+    keep = np.isin(frame["movie_id"].to_numpy(), movies)
+    if keep.all():
+        return frame
+    return frame[keep].reset_index(drop=True)
