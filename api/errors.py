@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -109,8 +111,33 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, body, request, dict(exc.headers or {}))
 
 
+@dataclass
+class OutageLog:
+    """While Redis is away every request fails the same way: one warning line per `every` seconds,
+    saying how many failures it stands for, instead of one per request (thousands a second)."""
+
+    every: float = 10.0
+    _last: float = float("-inf")
+    _folded: int = 0
+
+    def failed(self, reason: str) -> None:
+        now = time.monotonic()
+        if now - self._last < self.every:
+            self._folded += 1
+            return
+        if self._folded:
+            logger.warning("Redis is unavailable: %s (and %d more since the last line)", reason, self._folded)
+        else:
+            logger.warning("Redis is unavailable: %s", reason)
+        self._last, self._folded = now, 0
+
+
 async def _redis_error(request: Request, exc: Exception) -> Response:
-    logger.warning("Redis is unavailable: %s", exc.__class__.__name__)
+    outages = getattr(request.app.state, "outage_log", None)
+    if isinstance(outages, OutageLog):
+        outages.failed(exc.__class__.__name__)
+    else:
+        logger.warning("Redis is unavailable: %s", exc.__class__.__name__)
     body = {"error": "redis_unavailable", "detail": messages.REDIS_UNAVAILABLE}
     return error_response(503, body, request, {"Retry-After": "5"})
 
@@ -121,6 +148,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    app.state.outage_log = OutageLog()
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -168,13 +168,15 @@ def pick_mixed(known: BestKnown, count: int) -> list[str]:
 
 
 def pick_hostile(known: BestKnown, count: int, seed: int = 14) -> dict[str, list[str]]:
-    """`count` distinct random typos of real titles (each a 404 with suggestions), and `count`
+    """`count` distinct random typos of real titles (each a 404 with suggestions), `count`
     distinct crafted titles: percent-encoded `%`, trailing slashes and `(year)` suffixes, which
-    once multiplied into thousands of readings per request."""
+    once multiplied into thousands of readings per request, and, to compare them with, `count`
+    distinct plain titles nobody has (eight random letters)."""
     rng = random.Random(seed)
     letters = string.ascii_lowercase
     typos: dict[str, None] = {}
     crafted: dict[str, None] = {}
+    plain: dict[str, None] = {}
     titles = known.titles[: max(1, count)]
     while len(typos) < count and titles:
         title = list(rng.choice(titles).lower())
@@ -187,7 +189,13 @@ def pick_hostile(known: BestKnown, count: int, seed: int = 14) -> dict[str, list
         year = f"%20(19{rng.randint(10, 99)})"
         body = "%2525" * rng.randint(5, 40) + noise + year * rng.randint(1, 6)
         crafted["/votos_titulo/" + body + "/" * rng.randint(1, 30)] = None
-    return {f"typos ({count} distinct, 404)": list(typos), f"crafted ({count} distinct, 404)": list(crafted)}
+    while len(plain) < count:
+        plain["/votos_titulo/" + "".join(rng.choice(letters) for _ in range(8))] = None
+    return {
+        f"typos ({count} distinct, 404)": list(typos),
+        f"crafted ({count} distinct, 404)": list(crafted),
+        f"plain ({count} distinct, 404)": list(plain),
+    }
 
 
 @dataclass(frozen=True)

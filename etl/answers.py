@@ -116,7 +116,6 @@ def _search(
         ),
     )
     del years, popularity, posters
-    yield (
-        keys.search_prefixes(version),
-        search_index.ranked_prefixes(dict(zip(ids, titles, strict=True)), dict(zip(ids, votes, strict=True))),
-    )
+    if prefixes is None:
+        prefixes = search_index.prefix_list(ids, titles, votes)
+    yield keys.search_prefixes(version), prefixes

@@ -17,7 +17,8 @@ from launcher.output import Output
 from launcher.preflight import PreflightError, ensure_port_free
 from launcher.probe import status
 from launcher.services import ChildEnvironments, api_url, bot_available, etl_spec, redact, service_specs
-from launcher.supervisor import RestartPolicy, Supervisor
+from launcher.supervisor import RestartPolicy, Supervisor, describe_exit
+from shared.backoff import Backoff
 from shared.embedded_redis import EmbeddedRedis
 from shared.settings import LauncherSettings
 from shared.source import SourceError, locate
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # How long the API may answer /healthz but not /readyz before the log says why.
 _NOT_READY_HINT_SECONDS = 15.0
+# How often the launcher looks whether its embedded Redis is still running.
+_REDIS_WATCH_SECONDS = 1.0
 
 
 class ExitCode(IntEnum):
@@ -103,7 +106,7 @@ async def _run(
                 return failed
         if supervisor.stopping:
             return ExitCode.OK
-        return await _serve(settings, supervisor, envs, started)
+        return await _serve(settings, supervisor, envs, started, server)
     finally:
         # Last, once every service that writes to it has stopped (the supervisor waited for them).
         if server is not None and server.owns_server:
@@ -167,25 +170,54 @@ async def _prepare_dataset(
 
 
 async def _serve(
-    settings: LauncherSettings, supervisor: Supervisor, envs: ChildEnvironments, started: float
+    settings: LauncherSettings,
+    supervisor: Supervisor,
+    envs: ChildEnvironments,
+    started: float,
+    server: EmbeddedRedis | None = None,
 ) -> ExitCode:
     specs = service_specs(settings, envs)
     if settings.telegram_bot_token is None:
         logger.info("TELEGRAM_BOT_TOKEN is not set: the Telegram bot is not started")
     elif not bot_available():
         logger.warning("TELEGRAM_BOT_TOKEN is set but this checkout has no bot package: no bot")
-    announce = asyncio.create_task(_announce(api_url(settings), supervisor, started))
+    helpers = [asyncio.create_task(_announce(api_url(settings), supervisor, started))]
+    if server is not None and server.owns_server:
+        helpers.append(asyncio.create_task(_keep_redis(server, supervisor)))
     try:
         completed = await supervisor.supervise(specs)
     finally:
-        announce.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await announce
+        for helper in helpers:
+            helper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await helper
     if not completed:
         logger.error("%s", supervisor.failure)
         return ExitCode.GAVE_UP
     logger.info("every service stopped")
     return ExitCode.OK
+
+
+async def _keep_redis(server: EmbeddedRedis, supervisor: Supervisor) -> None:
+    """Start the embedded Redis again when it ends under the services (killed, out of memory).
+    They wait for it meanwhile (503 from the API, the worker retrying), and reconnect on their own."""
+    while not supervisor.stopping:
+        await asyncio.sleep(_REDIS_WATCH_SECONDS)
+        code = server.exit_code()
+        if code is None or supervisor.stopping:
+            continue
+        logger.warning("the embedded Redis stopped (%s); starting it again on its port", describe_exit(code))
+        backoff = Backoff(first=1.0)
+        while not supervisor.stopping:
+            try:
+                await asyncio.to_thread(server.restart)
+            except RuntimeError as exc:
+                delay = backoff.next()
+                logger.error("%s; trying again in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+            else:
+                logger.info("the embedded Redis is running again")
+                break
 
 
 async def _announce(base: str, supervisor: Supervisor, started: float) -> None:

@@ -186,6 +186,17 @@ class EmbeddedRedis:
             process.stdin.close()
         return process
 
+    def exit_code(self) -> int | None:
+        """The exit code of the server this object started, once it has ended (killed, crashed)."""
+        return self._process.poll() if self._process is not None else None
+
+    def restart(self, timeout: float = 30.0) -> str:
+        """Start the server again after it ended, on the port it had: the services reconnect to
+        the URL they already hold. It loads its last snapshot."""
+        self.port = _port_of(self.url) or self.port
+        self._process = None
+        return self.start(timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
         process, self._process = self._process, None
         if process is None:

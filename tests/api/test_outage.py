@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from shared.embedded_redis import EmbeddedRedis
 from tests.api.conftest import ADMIN_TOKEN, serve_in_process, settings_for
 
@@ -19,7 +21,9 @@ PATHS = [
 ]
 
 
-async def test_redis_stopped_then_restarted_on_the_same_port(restartable_redis: EmbeddedRedis) -> None:
+async def test_redis_stopped_then_restarted_on_the_same_port(
+    restartable_redis: EmbeddedRedis, caplog: pytest.LogCaptureFixture
+) -> None:
     server = restartable_redis
     url = server.url
     async with serve_in_process(settings_for(url)) as api:
@@ -48,6 +52,9 @@ async def test_redis_stopped_then_restarted_on_the_same_port(restartable_redis: 
         admin = await api.get("/admin/jobs/x", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
         assert admin.status_code == 503
         assert (await api.get("/metrics")).status_code == 200
+        # Dozens of failed requests, a couple of log lines: an outage does not flood the log.
+        warnings = [r for r in caplog.records if r.getMessage().startswith("Redis is unavailable")]
+        assert 1 <= len(warnings) <= 3
 
         assert server.start() == url
         after = {path: (await api.get(path)).status_code for path in PATHS[:5]}

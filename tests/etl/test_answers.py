@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -77,3 +78,10 @@ def test_the_clean_tables_are_written(tmp_path: Path) -> None:
     folder = layout.build_dir(tmp_path, release.version)
     assert {p.name for p in folder.iterdir()} >= {layout.MOVIES, layout.CAST, layout.DIRECTORS}
     assert release.meta()["movies"] == str(len(release.movies))
+
+
+def test_publishing_uses_the_search_index_made_in_advance(tmp_path: Path) -> None:
+    release = build_release(SAMPLE_DATA, tmp_path)
+    made = dataclasses.replace(release, prefixes=[("zz", b"c|1")])
+    name = keys.search_prefixes(release.version).removeprefix(keys.version_prefix(release.version))
+    assert _published(made)[name] == {"zz": b"c|1"}

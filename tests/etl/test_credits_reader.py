@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from etl.credits_reader import CreditsReader
@@ -68,3 +69,10 @@ def test_a_missing_credits_file_is_raised_in_the_parent(raw_folder: Path) -> Non
     Path(raw.credits).unlink()
     with CreditsReader(raw) as reader, pytest.raises(FileNotFoundError):
         reader.result()
+
+
+def test_no_process_outlives_the_reading(raw_folder: Path) -> None:
+    before = {child.pid for child in psutil.Process().children(recursive=True)}
+    with CreditsReader(locate(raw_folder)) as reader:
+        reader.result()
+    assert {child.pid for child in psutil.Process().children(recursive=True)} == before

@@ -73,3 +73,25 @@ def test_services_outlive_a_long_redis_outage(
     assert "Redis answers again" in log
     assert run.stop() == 0
     run.assert_everything_ended()
+
+
+def test_the_embedded_redis_killed_under_the_services_is_started_again(
+    published_data_dir: Path, launch: LaunchFactory
+) -> None:
+    run = launch(published_data_dir)
+    run.wait_ready()
+    services = {marker: run.child(marker).pid for marker in ("-m api", "-m worker")}
+    url = run.redis_url()
+    server = run.child("redis-server")
+    server.kill()
+    server.wait(10)
+
+    run.wait_logged("the embedded Redis stopped (killed by SIGKILL); starting it again on its port")
+    run.wait_logged("the embedded Redis is running again")
+    # Same port, same password, its snapshot loaded: the services reconnect to the URL they hold.
+    assert run.redis_url() == url
+    run.wait_for(lambda: run.get("/score_titulo/Toy%20Story")[0] == 200, "answers after the restart", 10)
+    run.wait_for(lambda: json.loads(run.get("/readyz")[1]).get("worker") is True, "the worker", 10)
+    assert {marker: run.child(marker).pid for marker in services} == services
+    assert run.stop() == 0
+    run.assert_everything_ended()

@@ -114,7 +114,9 @@ async def test_stop_is_graceful_first_then_kills_after_the_timeout(caplog: pytes
     stubborn = _spec("worker", STUBBORN)
     task = asyncio.create_task(supervisor.supervise([polite, stubborn]))
     await _until(lambda: stream.getvalue().count("| up") == 2)
-    children = [p for p in psutil.Process().children() if "-c" in p.cmdline()]
+    # Only the two stand-ins: multiprocessing's resource tracker (`python -c ...`, started by any
+    # earlier test that spawned a process) is a child of the test process too.
+    children = [p for p in psutil.Process().children() if "time.sleep(60)" in " ".join(p.cmdline())]
     assert len(children) == 2
     supervisor.request_stop("test")
     assert await asyncio.wait_for(task, 10) is True
