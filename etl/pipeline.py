@@ -97,8 +97,8 @@ def _payload(v: str, a: QueryArtefacts, model: RecommenderModel) -> Iterator[tup
     yield from search_index.payload(v, a.movies)
 
 
-def _clean_tables(raw: RawSource, report: QualityReport, progress: Progress) -> Tables:
-    """Steps 1-3: the clean movies, cast and directors tables."""
+def _clean_movies_table(raw: RawSource, report: QualityReport, progress: Progress) -> pd.DataFrame:
+    """Steps 1-2: the clean movies table; the raw text is freed before it returns."""
     progress.start(STEPS[0])
     raw_movies = read_movies(raw)
     progress.finish()
@@ -107,6 +107,12 @@ def _clean_tables(raw: RawSource, report: QualityReport, progress: Progress) -> 
     del raw_movies
     release_freed_memory()
     progress.finish()
+    return movies
+
+
+def _clean_tables(raw: RawSource, report: QualityReport, progress: Progress) -> Tables:
+    """Steps 1-3: the clean movies, cast and directors tables."""
+    movies = _clean_movies_table(raw, report, progress)
     progress.start(STEPS[2])
     cast, directors = clean_credits(read_credits(raw), movies["id"], report)
     release_freed_memory()
@@ -174,14 +180,7 @@ def build_release(source: Path, data_dir: Path, *, progress: Progress | None = N
     report = QualityReport()
     with contextlib.ExitStack() as children:
         with CreditsReader(raw) as reader:
-            progress.start(STEPS[0])
-            raw_movies = read_movies(raw)
-            progress.finish()
-            progress.start(STEPS[1])
-            movies = clean_movies(raw_movies, report)
-            del raw_movies
-            release_freed_memory()
-            progress.finish()
+            movies = _clean_movies_table(raw, report, progress)
             progress.start(STEPS[2])
             # While the child reads the credits: the search index (titles and votes are all it
             # needs) goes to a child of its own, and the text block, which needs only the movies.
