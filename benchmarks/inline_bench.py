@@ -99,7 +99,7 @@ def summary(name: str, timings: list[float]) -> str:
     )
 
 
-async def measure(api_url: str, titles: Sequence[str], typists: int, letters: int) -> list[str]:
+async def typed_inline_answers(api_url: str, titles: Sequence[str], typists: int, letters: int) -> list[str]:
     plan = keystrokes(titles, typists, letters)
     async with running_bot(api_url) as (_app, fake):
         cold = await type_all(fake, plan)
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         api = stack.enter_context(serve("api.main:app", free_port(), env, 1)).base
         titles = best_known(url).titles
         logger.info("%d users typing %d letters each, through the fake Bot API", args.typists, args.letters)
-        lines = asyncio.run(measure(api, titles, args.typists, args.letters))
+        lines = asyncio.run(typed_inline_answers(api, titles, args.typists, args.letters))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
