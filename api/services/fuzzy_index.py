@@ -17,14 +17,15 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from api.services.word_deletions import TWO_EDITS_FROM, DeletionIndex
+from api.services.word_deletions import TWO_EDITS_FROM, DeletionIndex, gather
 
 _WORD = re.compile(r"\w+")
 # A word or key shorter than this is compared exactly: two edits would turn it into anything.
@@ -36,6 +37,7 @@ _TWO_EDITS_KEY = 6
 _POSTINGS_FOLLOWED = 1500
 _MAX_WORDS = 8
 _COMPLETIONS = 50
+_NEAR_REMEMBERED = 8192
 # Ranking: edits cost 1 each; a key word the query did not mention costs a little (`matrix` is
 # closer to `the matrix` than to `the matrix reloaded`); fame earns at most `_MAX_BONUS` edits.
 _EXTRA_WORD = 0.1
@@ -69,6 +71,9 @@ class FuzzyIndex:
     vocabulary: list[str]  # sorted, for completing an unfinished last word
     postings: dict[str, tuple[int, ...]]
     similar: WordFinder
+    # Typed words seen lately and the catalogue's words near each: a flood of typos of known titles
+    # repeats their correct words (`the`, `dark`, `knight`), and each costs a deletion lookup.
+    _near_seen: OrderedDict[str, dict[str, int]] = field(default_factory=OrderedDict, compare=False)
 
     @classmethod
     def build(
@@ -116,11 +121,20 @@ class FuzzyIndex:
         return ranked[:limit]
 
     def _similar_words(self, word: str) -> dict[str, int]:
-        """Words of the catalogue `word` may be a typo of, with the edits that separate them."""
+        """Words of the catalogue `word` may be a typo of, with the edits that separate them (a
+        copy: the caller adds completions to it)."""
         edits = _allowed_edits(word, _TWO_EDITS_WORD)
         if edits == 0:
             return {word: 0} if word in self.postings else {}
-        return self.similar.near(word, edits)
+        seen = self._near_seen.get(word)
+        if seen is None:
+            seen = self.similar.near(word, edits)
+            self._near_seen[word] = seen
+            if len(self._near_seen) > _NEAR_REMEMBERED:
+                self._near_seen.popitem(last=False)
+        else:
+            self._near_seen.move_to_end(word)
+        return dict(seen)
 
     def _completions(self, prefix: str) -> list[str]:
         if len(prefix) < _MIN_FUZZY:
@@ -160,12 +174,13 @@ class FuzzyIndex:
                 for cut in range(3, len(first) - 1)
                 if first[:cut] in self.postings and first[:cut] not in matches[0]
             ]
-        positions = list(dict.fromkeys(self._followed(anchors)))
+        # A key held by two anchors comes twice: the same distance twice, merged below.
+        positions = self._followed(anchors)
         if not positions:
             return {}
         hits = process.extract(
             folded,
-            [self.keys[i] for i in positions],
+            gather(positions, self.keys),
             scorer=Levenshtein.distance,
             score_cutoff=edits,
             limit=None,

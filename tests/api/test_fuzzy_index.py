@@ -103,3 +103,14 @@ def test_suggestions_take_a_few_milliseconds_on_the_full_catalogue(hybrid_data: 
             timings.append(time.thread_time() - started)
     assert statistics.median(timings) < 0.005
     assert max(timings) < 0.05
+
+
+def test_an_index_answers_a_query_the_same_after_many_others() -> None:
+    """Typed words are remembered between searches: what one search saw (and the completions it
+    added for its last word) must not change what the next one finds."""
+    keys = list(NAMES)
+    queries = ["toy stor", "tom hanx", "hanks tom", "the matr", "matr the", "matrx", "toy stor", "stor toy"]
+    used = FuzzyIndex.build(keys, list(NAMES.values()), fame=0.8)
+    for query in queries * 3:
+        fresh = FuzzyIndex.build(keys, list(NAMES.values()), fame=0.8)
+        assert used.search(query, 5) == fresh.search(query, 5), query
