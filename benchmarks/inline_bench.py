@@ -23,7 +23,7 @@ from pathlib import Path
 
 from telegram.request import HTTPXRequest
 
-from benchmarks.api_load import best_known, publish, serve
+from benchmarks.api_load import best_known, publish, serve, wait_idle
 from benchmarks.common import movies_data
 from bot.app import BotApplication, build_application
 from bot.devtools.fake_bot_api import FakeBotApi
@@ -132,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             logger.info("publishing %s", source)
             publish(url, source, folder / "data")
         env = {**os.environ, "REDIS_URL": url, "LOG_LEVEL": "WARNING", "PYTHONPATH": str(REPO_ROOT)}
-        api = stack.enter_context(serve("api.main:app", free_port(), env, 1)).base
+        server = stack.enter_context(serve("api.main:app", free_port(), env, 1))
+        # Typing starts once the gateway has built its suggestion catalogues (a few seconds of
+        # CPU after a start or a new version), as the API load benchmark does.
+        wait_idle(server)
+        api = server.base
         titles = best_known(url).titles
         logger.info("%d users typing %d letters each, through the fake Bot API", args.typists, args.letters)
         lines = asyncio.run(typed_inline_answers(api, titles, args.typists, args.letters))
