@@ -5,11 +5,20 @@ from __future__ import annotations
 import itertools
 import os
 import random
+from pathlib import Path
 
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
-PATHS = os.environ.get("BENCH_PATHS", "/").split("\n")
+
+def _paths() -> list[str]:
+    listed = os.environ.get("BENCH_PATHS_FILE")
+    if not listed:
+        return ["/"]
+    return Path(listed).read_text(encoding="utf-8").split("\n")
+
+
+PATHS = _paths()
 
 
 class PathUser(FastHttpUser):
