@@ -25,9 +25,7 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements/lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@# --no-compile: byte-compiling every module of every package took 18 of pip's 44 s; Python
-	@# compiles the ones it imports, once, on first use.
-	$(PY) -m pip install --quiet --no-compile --require-hashes --no-deps -r requirements/lock.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 

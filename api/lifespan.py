@@ -90,6 +90,5 @@ async def open_resources(
         warming.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await warming
-        await catalogs.close()
         await lookups.aclose()
         await client.aclose(close_connection_pool=True)

@@ -25,7 +25,6 @@ from typing import Protocol
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from api.services.build_stops import Checkpoint, carry_on
 from api.services.word_deletions import TWO_EDITS_FROM, DeletionIndex, gather
 
 _WORD = re.compile(r"\w+")
@@ -82,16 +81,13 @@ class FuzzyIndex:
         keys: list[str],
         weights: Sequence[int],
         fame: float,
-        finder: Callable[[Sequence[str]], WordFinder] | None = None,
-        checkpoint: Checkpoint = carry_on,
+        finder: Callable[[Sequence[str]], WordFinder] = DeletionIndex.of,
     ) -> FuzzyIndex:
         """`fame`: how many edits ten times the weight is worth when ranking (at most `_MAX_BONUS`);
-        `finder`: how typed words find the catalogue's (the deletion index unless another is given,
-        only to compare against); `checkpoint` is called between the steps."""
+        `finder`: how typed words find the catalogue's (another one only to compare against)."""
         # Tuples of strings and ints, not lists: the garbage collector stops tracking those, and a
         # full collection walking 300k lists would stall every request for 100 ms.
         key_words = [tuple(_WORD.findall(key)) for key in keys]
-        checkpoint()
         postings: dict[str, list[int]] = {}
         # Best known keys first in every posting list, so following a list's head is enough.
         for index in sorted(range(len(keys)), key=weights.__getitem__, reverse=True):
@@ -101,11 +97,9 @@ class FuzzyIndex:
                     postings[word] = [index]
                 elif holders[-1] != index:
                     holders.append(index)
-        checkpoint()
         vocabulary = sorted(postings)
         frozen = {word: tuple(holders) for word, holders in postings.items()}
-        similar = finder(vocabulary) if finder is not None else DeletionIndex.of(vocabulary, checkpoint)
-        return cls(keys, weights, fame, key_words, vocabulary, frozen, similar)
+        return cls(keys, weights, fame, key_words, vocabulary, frozen, finder(vocabulary))
 
     def _bonus(self, index: int) -> float:
         return min(_MAX_BONUS, self.fame * math.log10(1 + max(self.weights[index], 0)))

@@ -6,7 +6,6 @@ import asyncio
 import functools
 import gc
 import logging
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ import orjson
 from redis.exceptions import RedisError
 
 from api.errors import ApiError
-from api.services.build_stops import BuildStoppedError, Checkpoint, carry_on, stop_when
 from api.services.dataset import DatasetReader
 from api.services.fuzzy_index import FuzzyIndex
 from shared import keys
@@ -29,8 +27,6 @@ LIMIT = 5
 # A title shared by many films would otherwise fill every slot with one title.
 _FILMS_PER_TITLE = 2
 _VERSIONS_KEPT = 2
-# How long closing waits for the builds under way to reach their next step.
-_CLOSE_SECONDS = 5.0
 # How much fame (log10 of votes or films) may weigh against an edit when ranking near-ties.
 _TITLE_FAME = 0.4
 _PEOPLE_FAME = 0.8
@@ -83,15 +79,13 @@ class Catalog(Generic[_Entry]):
         return out
 
 
-def build_title_catalog(raw: bytes, checkpoint: Checkpoint = carry_on) -> Catalog[MovieRef]:
+def build_title_catalog(raw: bytes) -> Catalog[MovieRef]:
     """From `[[id, title, year, votes], ...]`: one key per folded title, films most voted first."""
     grouped: dict[str, list[tuple[int, tuple[int, str, int]]]] = {}
     rows: list[TitleCatalogRow] = orjson.loads(raw)
-    checkpoint()
     for movie_id, title, year, votes in rows:
         film = (int(movie_id), str(title), int(year))
         grouped.setdefault(quick_fold(str(title)), []).append((int(votes or 0), film))
-    checkpoint()
     catalog_keys = list(grouped)
     # Tuples (untracked by the garbage collector), turned into dicts only for the films suggested.
     shown: list[tuple[tuple[int, str, int], ...]] = []
@@ -100,30 +94,25 @@ def build_title_catalog(raw: bytes, checkpoint: Checkpoint = carry_on) -> Catalo
         films = sorted(grouped[key], key=lambda item: -item[0])
         shown.append(tuple(film for _votes, film in films))
         weights.append(films[0][0])
-    index = FuzzyIndex.build(catalog_keys, weights, _TITLE_FAME, checkpoint=checkpoint)
-    return Catalog(index, shown, _films)
+    return Catalog(FuzzyIndex.build(catalog_keys, weights, _TITLE_FAME), shown, _films)
 
 
-def build_people_catalog(raw: bytes, checkpoint: Checkpoint = carry_on) -> Catalog[PersonRef]:
+def build_people_catalog(raw: bytes) -> Catalog[PersonRef]:
     """From `[[name, films], ...]`: one key per folded name, the most prolific spelling shown."""
     grouped: dict[str, tuple[str, int]] = {}
     rows: list[PersonCatalogRow] = orjson.loads(raw)
-    checkpoint()
     for name, films in rows:
         key = quick_fold(name)
         count = int(films or 0)
         known = grouped.get(key)
         if known is None or count > known[1]:
             grouped[key] = (name, count)
-    checkpoint()
     shown = list(grouped.values())
-    index = FuzzyIndex.build(
-        list(grouped), [count for _name, count in shown], _PEOPLE_FAME, checkpoint=checkpoint
-    )
+    index = FuzzyIndex.build(list(grouped), [count for _name, count in shown], _PEOPLE_FAME)
     return Catalog(index, shown, _person)
 
 
-_BUILDERS: dict[str, tuple[Callable[[str], str], Callable[[bytes, Checkpoint], Catalog[Any]]]] = {
+_BUILDERS: dict[str, tuple[Callable[[str], str], Callable[[bytes], Catalog[Any]]]] = {
     "titles": (keys.title_catalog, build_title_catalog),
     "actors": (keys.actor_catalog, build_people_catalog),
     "directors": (keys.director_catalog, build_people_catalog),
@@ -152,17 +141,6 @@ class CatalogCache:
         self._locks: dict[str, asyncio.Lock] = {kind: asyncio.Lock() for kind in _BUILDERS}
         self._building: dict[tuple[str, str], asyncio.Task[tuple[str, Catalog[Any]]]] = {}
         self._answers: OrderedDict[tuple[str, str, str], list[Any]] = OrderedDict()
-        self._closed = threading.Event()
-        self._checkpoint = stop_when(self._closed)
-
-    async def close(self) -> None:
-        """Stops the builds under way at their next step: a thread cannot be cancelled, and the
-        process would otherwise wait at its exit for a catalogue it no longer needs (seconds of
-        CPU on a large catalogue)."""
-        self._closed.set()
-        building = list(self._building.values())
-        if building:
-            await asyncio.wait(building, timeout=_CLOSE_SECONDS)
 
     async def get(self, kind: str, version: str) -> Catalog[Any]:
         """The catalogue of `version` (of the current version when that one expired), waiting for
@@ -184,7 +162,7 @@ class CatalogCache:
     def _build_ended(self, key: tuple[str, str], task: asyncio.Task[tuple[str, Catalog[Any]]]) -> None:
         self._building.pop(key, None)
         # Read here, so a build nobody waited for does not end as "exception never retrieved".
-        if not task.cancelled() and not isinstance(task.exception(), BuildStoppedError | None):
+        if not task.cancelled() and task.exception() is not None:
             logger.info("suggestion catalogue %s not built: %s", key, task.exception().__class__.__name__)
 
     async def _build(self, kind: str, version: str) -> tuple[str, Catalog[Any]]:
@@ -199,7 +177,7 @@ class CatalogCache:
             cached = self._catalogs.get((kind, version))
             if cached is not None:
                 return version, cached
-            catalog = await asyncio.to_thread(build, found.value or b"[]", self._checkpoint)
+            catalog = await asyncio.to_thread(build, found.value or b"[]")
             # A catalogue's lists hold millions of references; every full collection of the cycle
             # collector walked them all (60 ms on the full data: the gateway's p99). Freezing puts
             # what is alive now, the catalogue included, where the collector never looks; none of

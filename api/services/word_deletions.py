@@ -24,8 +24,6 @@ from operator import itemgetter
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from api.services.build_stops import Checkpoint, carry_on
-
 PREFIX = 7
 # Typed words of at least this length may carry two typos; `near` is never asked for two edits
 # of a shorter word (the filing below relies on it).
@@ -33,8 +31,6 @@ TWO_EDITS_FROM = 6
 # One edit is allowed from four letters: a word of the vocabulary three letters long is the
 # shortest that can be one edit away; shorter ones are never filed.
 _SHORTEST_FILED = 3
-# A stop asked for while the index is built is seen within this many words (a few ms of work).
-_WORDS_PER_CHECKPOINT = 4096
 
 
 def deletions(text: str, depth: int) -> set[str]:
@@ -72,20 +68,16 @@ class DeletionIndex:
     mask: int
 
     @classmethod
-    def of(cls, words: Sequence[str], checkpoint: Checkpoint = carry_on) -> DeletionIndex:
-        """`checkpoint` is called every few thousand words and between the passes."""
+    def of(cls, words: Sequence[str]) -> DeletionIndex:
         slot_of: array[int] = array("q")
         holder_of: array[int] = array("I")
         for position, word in enumerate(words):
-            if not position % _WORDS_PER_CHECKPOINT:
-                checkpoint()
             if len(word) < _SHORTEST_FILED:
                 continue
             for deletion in deletions(word[:PREFIX], _depth(word)):
                 slot_of.append(hash(deletion))
                 holder_of.append(position)
         # As many slots as filed deletions (rounded up to a power of two): few collisions.
-        checkpoint()
         size = 1 << max(4, len(slot_of).bit_length())
         mask = size - 1
         counts = [0] * (size + 1)
@@ -93,7 +85,6 @@ class DeletionIndex:
             slot = hashed & mask
             slot_of[index] = slot
             counts[slot + 1] += 1
-        checkpoint()
         slots = array("I", itertools.accumulate(counts))
         cursor = array("I", slots)
         holders = array("I", bytes(4 * len(holder_of)))
